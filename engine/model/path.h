@@ -1,0 +1,86 @@
+/*
+ * One Monte Carlo path (model.md sections 4, 8 and 10): the model kernel.
+ *
+ * A scenario is first prepared into an mps_model (discount factors, stream
+ * keys, output series declared as data).  mps_path_run then simulates one
+ * path time-major and appraises it into a workspace owned by the calling
+ * thread.  This layer is pure: no OpenMP, HDF5, MPI or YAML; no allocation
+ * in mps_path_run.
+ */
+#ifndef MPS_PATH_H
+#define MPS_PATH_H
+
+#include <stdint.h>
+
+#include "mpsim.h"
+#include "scenario/scenario.h"
+
+/** Per-year output series.  Mission indicators follow the core series:
+ *  series index MPS_N_CORE_SERIES + m is "mission_<id of mission m>". */
+typedef enum {
+    MPS_S_COST,           /* gross public spend, £m */
+    MPS_S_COST_CDEL,
+    MPS_S_COST_RDEL,
+    MPS_S_COST_PDEL,
+    MPS_S_BENEFITS,       /* flows making up PVB */
+    MPS_S_COSTS_NET,      /* flows making up PVC */
+    MPS_S_NET_BENEFIT,    /* benefits - costs_net */
+    MPS_S_CUMULATIVE_NPV, /* discounted running sum; ends at npv */
+    MPS_S_SAVINGS,        /* all cashable savings */
+    MPS_N_CORE_SERIES
+} mps_series_id;
+
+/** A declared output series (its HDF5 name, description and units). */
+typedef struct {
+    const char *name;
+    const char *description;
+    const char *units;
+} mps_series_def;
+
+/** Per-project present-value components, £m (model.md section 10). */
+typedef enum {
+    MPS_P_PV_COST,      /* additive share of PVC */
+    MPS_P_PV_BENEFITS,  /* additive share of PVB */
+    MPS_P_PV_DIRECT,
+    MPS_P_PV_SPILLOVERS,
+    MPS_P_PV_SAVINGS,
+    MPS_P_PV_GDP,
+    MPS_N_PROJECT_PV
+} mps_project_pv;
+
+typedef struct mps_model mps_model;
+typedef struct mps_workspace mps_workspace;
+
+/** What one path produced; every pointer points into the workspace and
+ *  stays valid until the next mps_path_run on it. */
+typedef struct {
+    double metrics[MPSIM_N_METRICS];  /* bcr is NaN when PVC <= 0 */
+    const double *series;             /* [n_series * horizon], series-major */
+    const unsigned char *success;     /* [n_projects] 1 if the project succeeded */
+    const double *project_pv;         /* [n_projects * MPS_N_PROJECT_PV] */
+    const int *mission_year;          /* [n_missions] first model year the
+                                         target is reached, -1 if never */
+} mps_path_result;
+
+/** Prepares s for simulation.  s must outlive the model. */
+int mps_model_create(const mps_scenario *s, mps_model **out);
+void mps_model_free(mps_model *m); /* accepts NULL */
+
+const mps_scenario *mps_model_scenario(const mps_model *m);
+int mps_model_n_series(const mps_model *m);
+const mps_series_def *mps_model_series(const mps_model *m, int i);
+/** Discount factors DF_0 .. DF_{H-1} (model.md section 9). */
+const double *mps_model_df(const mps_model *m, mps_benefit_type type);
+
+/** One workspace per thread; NULL when out of memory. */
+mps_workspace *mps_workspace_alloc(const mps_model *m);
+void mps_workspace_free(mps_workspace *w); /* accepts NULL */
+
+/** Simulates and appraises path `path` under `seed`. */
+const mps_path_result *mps_path_run(const mps_model *m, uint64_t seed, uint64_t path,
+                                    mps_workspace *w);
+
+/** The static Green Book appraisal (model.md section 10). */
+void mps_static_appraise(const mps_model *m, mpsim_static_result *out);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * The in-memory scenario: what the loader produces and the model reads.
+ * Plain data, validated once by the loader (engine/scenario/), never
+ * modified afterwards.  Years stored here are calendar years unless the
+ * field says "model year".
+ */
+#ifndef MPS_SCENARIO_H
+#define MPS_SCENARIO_H
+
+#include <stdint.h>
+
+#include "mpsim.h"
+#include "random/dist.h"
+
+typedef enum { MPS_CDEL, MPS_RDEL, MPS_PDEL, MPS_N_CATEGORIES } mps_category;
+typedef enum { MPS_KIND_UNLABELLED, MPS_KIND_TACTICAL, MPS_KIND_EMBLEMATIC,
+               MPS_KIND_STRATEGIC, MPS_N_KINDS } mps_kind;
+typedef enum { MPS_BENEFIT_ECONOMIC, MPS_BENEFIT_HEALTH, MPS_BENEFIT_SAVING } mps_benefit_type;
+typedef enum { MPS_SAVINGS_AS_BENEFIT, MPS_SAVINGS_NET_COST } mps_cost_savings;
+
+extern const char *const mps_category_names[MPS_N_CATEGORIES]; /* "CDEL", ... */
+extern const char *const mps_kind_names[MPS_N_KINDS];          /* "unlabelled", ... */
+
+/** A gate: after `after` build years (1 <= after <= d) the project passes
+ *  with probability p. */
+typedef struct {
+    int after;
+    double p;
+} mps_gate;
+
+typedef struct {
+    char *id;
+    char *name;            /* NULL when not given */
+    int mission;           /* index into mps_scenario.missions */
+    mps_category category;
+    mps_kind kind;
+    int start;             /* calendar year spending starts as planned */
+
+    double *profile;       /* planned spend per build year, £m, >= 0 */
+    int build_years;       /* d >= 1 */
+    mps_dist overrun;      /* O > 0; default fixed 1 */
+    double optimism_bias;  /* static appraisal only; default 0 */
+    mps_dist delay;        /* whole years; default fixed 0 */
+
+    mps_gate *gates;       /* sorted by `after` (stable) */
+    int n_gates;
+
+    int has_benefits;
+    mps_dist annual;       /* B, £m per year */
+    int lag;               /* L >= 0, default 0 */
+    int ramp;              /* R >= 1, default 1 */
+    int duration;          /* N >= 0, default 30 */
+    double decay;          /* delta in [0, 1], default 0 */
+    mps_benefit_type benefit_type;
+
+    int has_outcome;
+    double outcome;        /* u, mission indicator units */
+} mps_project;
+
+typedef struct {
+    char *id;
+    char *name;            /* NULL when not given */
+    int has_target;
+    double target_value;
+    int target_by;         /* calendar year */
+    int first_project;     /* projects[first_project .. +n_projects-1] */
+    int n_projects;
+} mps_mission;
+
+/** A piecewise-constant rate schedule: rate[i] applies from model year
+ *  from_year[i] on (from_year ascending, the first 0 or 1). */
+typedef struct {
+    int n;
+    int *from_year;
+    double *rate;
+} mps_rate_schedule;
+
+typedef struct {
+    mps_rate_schedule standard;
+    mps_rate_schedule health;
+} mps_discount;
+
+struct mpsim_scenario {
+    char *file;            /* path as given */
+    char *source_text;     /* the file, verbatim (NUL-terminated) */
+    char *name;
+    char *description;     /* NULL when not given */
+    int base_year;
+    int horizon;           /* H, 1 .. 1000 */
+
+    uint64_t paths;        /* simulation.paths, default 10000 */
+    int paths_set;         /* 1 when the file gave it */
+    uint64_t seed;         /* simulation.seed, default 1 */
+    int seed_set;
+
+    mps_discount discount; /* green_book schedule filled in when defaulted */
+    mps_central central;
+    mps_cost_savings cost_savings;
+    int include_spillovers;      /* default 1 */
+    int include_wider_economy;   /* default 0 */
+
+    double churn;          /* funding.churn, annual cancellation probability */
+
+    mps_mission *missions;
+    int n_missions;
+    mps_project *projects; /* grouped by mission, in file order */
+    int n_projects;
+};
+
+typedef struct mpsim_scenario mps_scenario;
+
+/** Fills d with the Green Book schedules (model.md section 9). */
+int mps_discount_green_book(mps_discount *d);
+void mps_discount_free(mps_discount *d);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * mpsim: Monte Carlo appraisal of portfolios of public mission programmes.
+ *
+ * Public API of libmpsim.  The flow is one way:
+ *
+ *   mpsim_scenario_load()  ->  mpsim_run() / mpsim_static()  ->  mpsim_results
+ *                          ->  mpsim_results_write_hdf5() / _print_table() / _print_json()
+ *
+ * Every function returns an mpsim_status and, for bad input, fills an
+ * mpsim_errors list (file:line:column, key path, message).  The library never
+ * prints on its own and never exits the process.  Money is in £m, real
+ * base-year prices; years are calendar years unless a comment says "model year"
+ * (t = 0 .. horizon-1).
+ */
+#ifndef MPSIM_H
+#define MPSIM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MPSIM_VERSION_STRING "0.1.0"
+/** Version of the results file layout and of the --json summary. */
+#define MPSIM_FORMAT_VERSION 1
+
+/** Status codes; their values are also the command line's exit statuses. */
+typedef enum {
+    MPSIM_OK = 0,
+    MPSIM_ERR_FAIL = 1,  /**< any failure other than bad input (I/O, memory) */
+    MPSIM_ERR_INPUT = 2, /**< bad input or usage: nothing was written */
+    MPSIM_ERR_INTERRUPTED = 3 /**< cancelled through mpsim_run_options.cancel */
+} mpsim_status;
+
+/* ------------------------------------------------------------------ errors */
+
+/** One diagnostic.  line and column are 1-based, 0 when not known;
+ *  key_path is "" when the error is about the whole file. */
+typedef struct {
+    char *file;
+    int line;
+    int column;
+    char *key_path;
+    char *message;
+} mpsim_error;
+
+/** A growable list of diagnostics.  Zero-initialise or call _init. */
+typedef struct {
+    mpsim_error *items;
+    size_t count;
+    size_t capacity;
+} mpsim_errors;
+
+void mpsim_errors_init(mpsim_errors *e);
+/** Frees every entry; the list is empty and reusable afterwards. */
+void mpsim_errors_clear(mpsim_errors *e);
+/** Appends one diagnostic (printf-style message).  Any string may be NULL. */
+void mpsim_errors_add(mpsim_errors *e, const char *file, int line, int column,
+                      const char *key_path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/** Prints "file:line:column: key_path: message" lines (parts that are unknown
+ *  are left out). */
+void mpsim_errors_print(const mpsim_errors *e, FILE *out);
+/** Prints {"ok": ..., "errors": [...]} as interface.md specifies. */
+void mpsim_errors_print_json(const mpsim_errors *e, FILE *out);
+
+/* --------------------------------------------------------------- scenarios */
+
+/** A loaded, validated scenario (opaque). */
+typedef struct mpsim_scenario mpsim_scenario;
+
+/** Loads and validates one scenario file.  On bad input returns
+ *  MPSIM_ERR_INPUT with every error found appended to errs and *out NULL. */
+int mpsim_scenario_load(const char *path, mpsim_scenario **out, mpsim_errors *errs);
+/** As _load, from a buffer; `file` names it in error messages. */
+int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
+                               mpsim_scenario **out, mpsim_errors *errs);
+void mpsim_scenario_free(mpsim_scenario *s); /* accepts NULL */
+const char *mpsim_scenario_name(const mpsim_scenario *s);
+
+/* ------------------------------------------------------------------- runs */
+
+/** Options for a run.  Zero-initialise, then set what the user gave. */
+typedef struct {
+    uint64_t paths;  /**< used when paths_set, else the first scenario's */
+    int paths_set;
+    uint64_t seed;   /**< used when seed_set, else the first scenario's */
+    int seed_set;
+    int threads;     /**< OpenMP threads; 0 = the OpenMP default */
+    int keep_paths;  /**< keep per-path metrics in the results */
+    /** Called now and then from the driving thread; may be NULL. */
+    void (*progress)(void *ctx, uint64_t paths_done, uint64_t paths_total);
+    void *progress_ctx;
+    /** When non-NULL and it becomes non-zero, the run stops with
+     *  MPSIM_ERR_INTERRUPTED at the next block boundary. */
+    const volatile sig_atomic_t *cancel;
+} mpsim_run_options;
+
+/** Applies the batch rules of scenario-format.md (unique names, paths and
+ *  seed agreeing unless opt sets them).  opt may be NULL. */
+int mpsim_batch_check(mpsim_scenario *const *scenarios, size_t n,
+                      const mpsim_run_options *opt, mpsim_errors *errs);
+
+/* ---------------------------------------------------------------- results */
+
+/** Statistics reported for every metric, in this order. */
+typedef enum {
+    MPSIM_STAT_MEAN, MPSIM_STAT_SD, MPSIM_STAT_SE, MPSIM_STAT_MIN, MPSIM_STAT_MAX,
+    MPSIM_STAT_P1, MPSIM_STAT_P5, MPSIM_STAT_P10, MPSIM_STAT_P25, MPSIM_STAT_P50,
+    MPSIM_STAT_P75, MPSIM_STAT_P90, MPSIM_STAT_P95, MPSIM_STAT_P99,
+    MPSIM_N_STATS
+} mpsim_stat;
+
+/** Per-path metrics (model.md section 10), in this order. */
+typedef enum {
+    MPSIM_M_NPV, MPSIM_M_BCR, MPSIM_M_PV_BENEFITS, MPSIM_M_PVC, MPSIM_M_PV_COST,
+    MPSIM_M_PV_COST_CDEL, MPSIM_M_PV_COST_RDEL, MPSIM_M_PV_COST_PDEL,
+    MPSIM_M_PV_DIRECT, MPSIM_M_PV_SAVINGS, MPSIM_M_PV_SPILLOVERS, MPSIM_M_PV_GDP,
+    MPSIM_M_PV_TAX, MPSIM_M_PV_EXCHEQUER, MPSIM_M_DEBT_RATIO_CHANGE_END,
+    MPSIM_N_METRICS
+} mpsim_metric;
+
+/** Names as they appear in JSON and HDF5 ("npv", "p50", ...). */
+extern const char *const mpsim_metric_names[MPSIM_N_METRICS];
+extern const char *const mpsim_stat_names[MPSIM_N_STATS];
+
+/** Components of the decomposition, in this order. */
+enum { MPSIM_D_DIRECT, MPSIM_D_SPILLOVERS, MPSIM_D_SAVINGS, MPSIM_D_WIDER_ECONOMY, MPSIM_N_DECOMP };
+extern const char *const mpsim_decomp_names[MPSIM_N_DECOMP];
+
+/** The deterministic Green Book appraisal (model.md section 10), £m PV. */
+typedef struct {
+    double pv_cost;     /**< gross public spend, with optimism bias */
+    double pvc;         /**< PVC under the cost_savings convention */
+    double pv_benefits; /**< PVB */
+    double npv;
+    double bcr;         /**< NaN when pvc <= 0 */
+} mpsim_static_result;
+
+/** Mission year quantiles reported, in this order (0.05 .. 0.95). */
+#define MPSIM_N_YEAR_Q 5
+extern const double mpsim_year_q_levels[MPSIM_N_YEAR_Q];
+
+typedef struct {
+    char *id;
+    char *name;
+    int has_target;
+    double target_value;
+    int target_by;           /**< calendar year */
+    double p_achieved;       /**< NaN without a target */
+    double year_q[MPSIM_N_YEAR_Q]; /**< calendar years; NaN when no path reaches it */
+} mpsim_mission_result;
+
+typedef struct {
+    char *id;
+    char *mission;           /**< id of its mission */
+    char *kind;              /**< "tactical", "emblematic", "strategic" or "unlabelled" */
+    char *category;          /**< "CDEL", "RDEL" or "PDEL" */
+    double p_success;
+    double mean_pv_cost;     /**< additive share of PVC */
+    double mean_pv_benefits; /**< additive share of PVB */
+    double mean_pv_direct, mean_pv_spillovers, mean_pv_savings, mean_pv_gdp;
+} mpsim_project_result;
+
+typedef struct {
+    char *kind;
+    int projects;
+    double mean_pv_cost, mean_pv_benefits;
+} mpsim_kind_result;
+
+/** A fan chart: bands[year * n_quantiles + q] and mean[year], £m per year
+ *  (mission indicators in the indicator's own units). */
+typedef struct {
+    char *name;   /**< "cost", "benefits", "mission_<id>", ... */
+    char *description;
+    char *units;
+    double *bands;
+    double *mean;
+} mpsim_series;
+
+/** Quantile function and histogram of one metric over paths. */
+typedef struct {
+    size_t n_levels;   /**< 101: 0, 0.01, .., 1 */
+    double *levels;
+    double *values;    /**< NaN when no path defines the metric */
+    size_t n_bins;
+    double *edges;     /**< n_bins + 1 */
+    uint64_t *counts;  /**< n_bins */
+} mpsim_distribution;
+
+typedef struct {
+    char *name;
+    char *description;
+    char *input_file;     /**< path as given */
+    char *input_text;     /**< the file, verbatim */
+    char *resolved_text;  /**< the scenario after merging (YAML) */
+    int base_year;
+    int horizon;
+
+    mpsim_static_result stat;
+
+    /* Dynamic appraisal; all zero / NULL in a static-only result. */
+    int has_dynamic;
+    double stats[MPSIM_N_METRICS][MPSIM_N_STATS]; /**< NaN where undefined */
+    double expected_bcr;          /**< E[PVB] / E[PVC]; NaN when E[PVC] <= 0 */
+    double p_bcr_above_1;         /**< over paths with a defined BCR; NaN if none */
+    double p_npv_negative;
+    double expected_shortfall_5;  /**< mean of the ceil(0.05 n) lowest npv */
+    uint64_t bcr_undefined;       /**< paths with PVC <= 0 */
+    double decomposition[MPSIM_N_DECOMP];
+
+    size_t n_missions;
+    mpsim_mission_result *missions;
+    size_t n_projects;
+    mpsim_project_result *projects;
+    size_t n_kinds;
+    mpsim_kind_result *kinds;
+
+    size_t n_quantiles;        /**< fan-chart quantile levels */
+    double *quantile_levels;
+    size_t n_series;
+    mpsim_series *series;      /**< each over horizon years */
+
+    mpsim_distribution dist_npv, dist_bcr;
+
+    uint64_t n_paths_kept;     /**< paths[] lengths; 0 without keep_paths */
+    double *paths[MPSIM_N_METRICS];
+} mpsim_scenario_result;
+
+/** Scenario b against scenario a under common random numbers. */
+typedef struct {
+    char *a, *b;
+    double npv_diff_mean, npv_diff_sd, npv_diff_se, p_b_better;
+    double exchequer_diff_mean, exchequer_diff_se;
+    size_t n_missions;
+    char **mission_ids;        /**< the union of both scenarios' missions, a's order first */
+    double *p_achieved_diff;   /**< NaN where undefined */
+} mpsim_comparison;
+
+/** Provenance recorded with every results file. */
+typedef struct {
+    char *git_revision, *compiler, *compiler_flags;
+    char *gsl_version, *hdf5_version, *yaml_version, *random123_version;
+} mpsim_provenance;
+
+typedef struct mpsim_results {
+    int static_only;           /**< only `stat` is filled (mpsim static) */
+    uint64_t seed;
+    uint64_t paths;
+    char *mpsim_version;
+    char *created;             /**< ISO 8601 UTC */
+    char *command_line;
+    mpsim_provenance provenance;
+    size_t n_scenarios;
+    mpsim_scenario_result *scenarios;
+    size_t n_comparisons;
+    mpsim_comparison *comparisons;
+} mpsim_results;
+
+/** Runs every scenario over the same paths (common random numbers) and
+ *  fills a new results object.  The scenarios must pass mpsim_batch_check. */
+int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
+              mpsim_results **out, mpsim_errors *errs);
+
+/** The static Green Book appraisal of each scenario (no Monte Carlo). */
+int mpsim_static(mpsim_scenario *const *scenarios, size_t n, mpsim_results **out,
+                 mpsim_errors *errs);
+
+void mpsim_results_free(mpsim_results *r); /* accepts NULL */
+
+/** Sets created (now, UTC) and command_line (argv joined) on r. */
+int mpsim_results_stamp(mpsim_results *r, int argc, char *const *argv);
+
+/** Writes the HDF5 results file: to a temporary name beside `path`, renamed
+ *  into place when complete.  On failure nothing is left at `path`
+ *  (an existing file there is untouched). */
+int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_errors *errs);
+
+/** Reads back what _write_hdf5 wrote (the summary, not per-path data).
+ *  A file that is not an mpsim results file, or of a newer format version,
+ *  is MPSIM_ERR_INPUT. */
+int mpsim_results_read_hdf5(const char *path, mpsim_results **out, mpsim_errors *errs);
+
+/** The readable summary: a table per scenario, then the comparisons. */
+void mpsim_results_print_table(const mpsim_results *r, FILE *out);
+/** The --json summary document of interface.md. */
+void mpsim_results_print_json(const mpsim_results *r, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MPSIM_H */

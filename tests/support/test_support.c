@@ -1,0 +1,92 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "test_support.h"
+
+mpsim_scenario *mps_test_load(const char *yaml)
+{
+    mpsim_errors e;
+    mpsim_errors_init(&e);
+    mpsim_scenario *s = NULL;
+    int rc = mpsim_scenario_load_buffer(yaml, strlen(yaml), "test.yaml", &s, &e);
+    if (rc != MPSIM_OK) {
+        mpsim_errors_print(&e, stderr);
+        mpsim_errors_clear(&e);
+        fail_msg("scenario did not load (status %d)", rc);
+    }
+    mpsim_errors_clear(&e);
+    return s;
+}
+
+mpsim_errors mps_test_load_bad(const char *yaml)
+{
+    mpsim_errors e;
+    mpsim_errors_init(&e);
+    mpsim_scenario *s = NULL;
+    int rc = mpsim_scenario_load_buffer(yaml, strlen(yaml), "bad.yaml", &s, &e);
+    if (rc == MPSIM_OK) {
+        mpsim_scenario_free(s);
+        fail_msg("bad scenario loaded:\n%s", yaml);
+    }
+    assert_int_equal(rc, MPSIM_ERR_INPUT);
+    assert_null(s);
+    assert_true(e.count > 0);
+    return e;
+}
+
+int mps_test_errors_have(const mpsim_errors *e, const char *key_path, const char *needle)
+{
+    for (size_t i = 0; i < e->count; i++) {
+        const mpsim_error *it = &e->items[i];
+        if (key_path && (!it->key_path || !strstr(it->key_path, key_path)))
+            continue;
+        if (needle && (!it->message || !strstr(it->message, needle)))
+            continue;
+        return 1;
+    }
+    mpsim_errors_print(e, stderr);
+    return 0;
+}
+
+mpsim_results *mps_test_run(mpsim_scenario *s, uint64_t paths, uint64_t seed, int threads,
+                            int keep_paths)
+{
+    mpsim_run_options o;
+    memset(&o, 0, sizeof o);
+    o.paths = paths;
+    o.paths_set = 1;
+    o.seed = seed;
+    o.seed_set = 1;
+    o.threads = threads;
+    o.keep_paths = keep_paths;
+    mpsim_errors e;
+    mpsim_errors_init(&e);
+    mpsim_results *r = NULL;
+    int rc = mpsim_run(&s, 1, &o, &r, &e);
+    if (rc != MPSIM_OK) {
+        mpsim_errors_print(&e, stderr);
+        mpsim_errors_clear(&e);
+        fail_msg("run failed (status %d)", rc);
+    }
+    mpsim_errors_clear(&e);
+    return r;
+}
+
+char *mps_test_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = "/tmp";
+    size_t n = strlen(base) + 32;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/mpsim-test-XXXXXX", base);
+    assert_non_null(mkdtemp(p));
+    return p;
+}
