@@ -1,3 +1,4 @@
+/* Test helpers: loading scenarios from strings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,41 +53,4 @@ int mps_test_errors_have(const mpsim_errors *e, const char *key_path, const char
     }
     mpsim_errors_print(e, stderr);
     return 0;
-}
-
-mpsim_results *mps_test_run(mpsim_scenario *s, uint64_t paths, uint64_t seed, int threads,
-                            int keep_paths)
-{
-    mpsim_run_options o;
-    memset(&o, 0, sizeof o);
-    o.paths = paths;
-    o.paths_set = 1;
-    o.seed = seed;
-    o.seed_set = 1;
-    o.threads = threads;
-    o.keep_paths = keep_paths;
-    mpsim_errors e;
-    mpsim_errors_init(&e);
-    mpsim_results *r = NULL;
-    int rc = mpsim_run(&s, 1, &o, &r, &e);
-    if (rc != MPSIM_OK) {
-        mpsim_errors_print(&e, stderr);
-        mpsim_errors_clear(&e);
-        fail_msg("run failed (status %d)", rc);
-    }
-    mpsim_errors_clear(&e);
-    return r;
-}
-
-char *mps_test_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR");
-    if (!base || !*base)
-        base = "/tmp";
-    size_t n = strlen(base) + 32;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/mpsim-test-XXXXXX", base);
-    assert_non_null(mkdtemp(p));
-    return p;
 }

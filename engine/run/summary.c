@@ -1,0 +1,342 @@
+/*
+ * From accumulated paths to the reported summary (model.md section 10,
+ * interface.md): metric statistics, headline figures, fan charts, missions,
+ * projects, kinds and comparisons.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "run/accumulate.h"
+
+/* Fan-chart quantile levels written for every time series. */
+static const double fan_levels[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+enum { N_FAN_LEVELS = sizeof fan_levels / sizeof fan_levels[0] };
+
+int mps_accum_init(mps_accum *a, const mps_model *m, uint64_t paths)
+{
+    const mps_scenario *s = mps_model_scenario(m);
+    memset(a, 0, sizeof *a);
+    a->model = m;
+    a->paths = paths;
+    a->n_series = mps_model_n_series(m);
+    a->horizon = s->horizon;
+    a->n_projects = s->n_projects;
+    a->n_missions = s->n_missions;
+    int ok = 1;
+    for (int k = 0; k < MPSIM_N_METRICS; k++) {
+        a->metric[k] = malloc(paths * sizeof *a->metric[k]);
+        ok = ok && a->metric[k];
+    }
+    a->series_sum = mps_calloc((size_t)a->n_series * a->horizon, sizeof *a->series_sum);
+    a->project_sum = mps_calloc((size_t)a->n_projects * MPS_N_PROJECT_PV, sizeof *a->project_sum);
+    a->project_success = mps_calloc((size_t)a->n_projects, sizeof *a->project_success);
+    a->mission_year_count =
+        mps_calloc((size_t)a->n_missions * (a->horizon + 1), sizeof *a->mission_year_count);
+    ok = ok && a->series_sum && a->project_sum && a->project_success && a->mission_year_count;
+    if (!ok || mps_fan_init(&a->fan, (size_t)a->n_series * a->horizon) != MPSIM_OK) {
+        mps_accum_free(a);
+        return MPSIM_ERR_FAIL;
+    }
+    return MPSIM_OK;
+}
+
+void mps_accum_free(mps_accum *a)
+{
+    for (int k = 0; k < MPSIM_N_METRICS; k++)
+        free(a->metric[k]);
+    free(a->series_sum);
+    free(a->project_sum);
+    free(a->project_success);
+    free(a->mission_year_count);
+    mps_fan_free(&a->fan);
+    memset(a, 0, sizeof *a);
+}
+
+int mps_result_describe(const mps_model *m, mpsim_scenario_result *res)
+{
+    const mps_scenario *s = mps_model_scenario(m);
+    res->name = mps_strdup(s->name);
+    res->description = mps_strdup(s->description);
+    res->input_file = mps_strdup(s->file);
+    res->input_text = mps_strdup(s->source_text);
+    /* Without `extends` the resolved scenario is the file itself. */
+    res->resolved_text = mps_strdup(s->source_text);
+    res->base_year = s->base_year;
+    res->horizon = s->horizon;
+    mps_static_appraise(m, &res->stat);
+
+    res->n_missions = (size_t)s->n_missions;
+    res->missions = mps_calloc(res->n_missions, sizeof *res->missions);
+    res->n_projects = (size_t)s->n_projects;
+    res->projects = mps_calloc(res->n_projects, sizeof *res->projects);
+    if (!res->name || !res->input_text || !res->resolved_text || !res->missions || !res->projects)
+        return MPSIM_ERR_FAIL;
+    for (int i = 0; i < s->n_missions; i++) {
+        const mps_mission *ms = &s->missions[i];
+        mpsim_mission_result *mr = &res->missions[i];
+        mr->id = mps_strdup(ms->id);
+        mr->name = mps_strdup(ms->name);
+        mr->has_target = ms->has_target;
+        mr->target_value = ms->has_target ? ms->target_value : NAN;
+        mr->target_by = ms->has_target ? ms->target_by : 0;
+        mr->p_achieved = NAN;
+        for (int q = 0; q < MPSIM_N_YEAR_Q; q++)
+            mr->year_q[q] = NAN;
+        if (!mr->id)
+            return MPSIM_ERR_FAIL;
+    }
+    for (int j = 0; j < s->n_projects; j++) {
+        const mps_project *p = &s->projects[j];
+        mpsim_project_result *pr = &res->projects[j];
+        pr->id = mps_strdup(p->id);
+        pr->mission = mps_strdup(s->missions[p->mission].id);
+        pr->kind = mps_strdup(mps_kind_names[p->kind]);
+        pr->category = mps_strdup(mps_category_names[p->category]);
+        if (!pr->id || !pr->mission || !pr->kind || !pr->category)
+            return MPSIM_ERR_FAIL;
+    }
+    return MPSIM_OK;
+}
+
+/* Mission results from the histogram of first years reached. */
+static void summarise_missions(const mps_accum *a, mpsim_scenario_result *res)
+{
+    const mps_scenario *s = mps_model_scenario(a->model);
+    const int h = a->horizon;
+    for (int i = 0; i < a->n_missions; i++) {
+        const mps_mission *ms = &s->missions[i];
+        mpsim_mission_result *mr = &res->missions[i];
+        if (!ms->has_target)
+            continue;
+        const uint64_t *count = a->mission_year_count + (size_t)i * (h + 1);
+        const int by = ms->target_by - s->base_year;
+        uint64_t by_target = 0, reached = 0;
+        for (int t = 0; t < h; t++) {
+            reached += count[t];
+            if (t <= by)
+                by_target += count[t];
+        }
+        mr->p_achieved = (double)by_target / (double)a->paths;
+        /* Smallest year whose empirical CDF (over paths that reach the
+         * target within the horizon) is at least q. */
+        for (int q = 0; q < MPSIM_N_YEAR_Q && reached > 0; q++) {
+            uint64_t cum = 0;
+            for (int t = 0; t < h; t++) {
+                cum += count[t];
+                if ((double)cum >= mpsim_year_q_levels[q] * (double)reached - 1e-9) {
+                    mr->year_q[q] = s->base_year + t;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static int summarise_projects(const mps_accum *a, mpsim_scenario_result *res)
+{
+    const double n = (double)a->paths;
+    for (int j = 0; j < a->n_projects; j++) {
+        mpsim_project_result *pr = &res->projects[j];
+        const double *sum = a->project_sum + (size_t)j * MPS_N_PROJECT_PV;
+        pr->p_success = (double)a->project_success[j] / n;
+        pr->mean_pv_cost = sum[MPS_P_PV_COST] / n;
+        pr->mean_pv_benefits = sum[MPS_P_PV_BENEFITS] / n;
+        pr->mean_pv_direct = sum[MPS_P_PV_DIRECT] / n;
+        pr->mean_pv_spillovers = sum[MPS_P_PV_SPILLOVERS] / n;
+        pr->mean_pv_savings = sum[MPS_P_PV_SAVINGS] / n;
+        pr->mean_pv_gdp = sum[MPS_P_PV_GDP] / n;
+    }
+    /* Kinds present in the scenario, in the order of mps_kind. */
+    const mps_scenario *s = mps_model_scenario(a->model);
+    int count[MPS_N_KINDS] = {0};
+    for (int j = 0; j < s->n_projects; j++)
+        count[s->projects[j].kind]++;
+    res->n_kinds = 0;
+    for (int k = 0; k < MPS_N_KINDS; k++)
+        res->n_kinds += count[k] > 0;
+    res->kinds = mps_calloc(res->n_kinds, sizeof *res->kinds);
+    if (!res->kinds)
+        return MPSIM_ERR_FAIL;
+    size_t slot = 0;
+    for (int k = 0; k < MPS_N_KINDS; k++) {
+        if (!count[k])
+            continue;
+        mpsim_kind_result *kr = &res->kinds[slot++];
+        kr->kind = mps_strdup(mps_kind_names[k]);
+        if (!kr->kind)
+            return MPSIM_ERR_FAIL;
+        kr->projects = count[k];
+        for (int j = 0; j < s->n_projects; j++) {
+            if ((int)s->projects[j].kind != k)
+                continue;
+            kr->mean_pv_cost += res->projects[j].mean_pv_cost;
+            kr->mean_pv_benefits += res->projects[j].mean_pv_benefits;
+        }
+    }
+    return MPSIM_OK;
+}
+
+static int summarise_series(const mps_accum *a, mpsim_scenario_result *res)
+{
+    const int h = a->horizon;
+    res->n_quantiles = N_FAN_LEVELS;
+    res->quantile_levels = malloc(sizeof fan_levels);
+    res->n_series = (size_t)a->n_series;
+    res->series = mps_calloc(res->n_series, sizeof *res->series);
+    if (!res->quantile_levels || !res->series)
+        return MPSIM_ERR_FAIL;
+    memcpy(res->quantile_levels, fan_levels, sizeof fan_levels);
+    for (int v = 0; v < a->n_series; v++) {
+        const mps_series_def *def = mps_model_series(a->model, v);
+        mpsim_series *out = &res->series[v];
+        out->name = mps_strdup(def->name);
+        out->description = mps_strdup(def->description);
+        out->units = mps_strdup(def->units);
+        out->bands = malloc((size_t)h * N_FAN_LEVELS * sizeof *out->bands);
+        out->mean = malloc((size_t)h * sizeof *out->mean);
+        if (!out->name || !out->description || !out->units || !out->bands || !out->mean)
+            return MPSIM_ERR_FAIL;
+        for (int t = 0; t < h; t++) {
+            size_t cell = (size_t)v * h + t;
+            out->mean[t] = a->series_sum[cell] / (double)a->paths;
+            for (int q = 0; q < N_FAN_LEVELS; q++)
+                out->bands[(size_t)t * N_FAN_LEVELS + q] =
+                    mps_fan_quantile(&a->fan, cell, fan_levels[q], a->paths);
+        }
+    }
+    return MPSIM_OK;
+}
+
+int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res)
+{
+    const uint64_t n = a->paths;
+    double *sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return MPSIM_ERR_FAIL;
+    int status = MPSIM_OK;
+    res->has_dynamic = 1;
+
+    size_t n_def = 0;
+    for (int k = 0; k < MPSIM_N_METRICS; k++) {
+        mps_stats_summarise(a->metric[k], n, sorted, &n_def, res->stats[k]);
+        if (k == MPSIM_M_NPV) {
+            /* sorted holds npv ascending: the shortfall and its distribution. */
+            size_t tail = (size_t)ceil(0.05 * (double)n_def);
+            double s = 0.0;
+            for (size_t i = 0; i < tail; i++)
+                s += sorted[i];
+            res->expected_shortfall_5 = tail ? s / (double)tail : NAN;
+            status |= mps_distribution_fill(&res->dist_npv, sorted, n_def);
+        } else if (k == MPSIM_M_BCR) {
+            res->bcr_undefined = n - n_def;
+            status |= mps_distribution_fill(&res->dist_bcr, sorted, n_def);
+        }
+    }
+    free(sorted);
+
+    uint64_t above = 0, defined = 0, negative = 0;
+    for (uint64_t p = 0; p < n; p++) {
+        double bcr = a->metric[MPSIM_M_BCR][p];
+        if (!isnan(bcr)) {
+            defined++;
+            above += bcr > 1.0;
+        }
+        negative += a->metric[MPSIM_M_NPV][p] < 0.0;
+    }
+    res->p_bcr_above_1 = defined ? (double)above / (double)defined : NAN;
+    res->p_npv_negative = (double)negative / (double)n;
+    const double e_pvb = res->stats[MPSIM_M_PV_BENEFITS][MPSIM_STAT_MEAN];
+    const double e_pvc = res->stats[MPSIM_M_PVC][MPSIM_STAT_MEAN];
+    res->expected_bcr = e_pvc > 0.0 ? e_pvb / e_pvc : NAN;
+    res->decomposition[MPSIM_D_DIRECT] = res->stats[MPSIM_M_PV_DIRECT][MPSIM_STAT_MEAN];
+    res->decomposition[MPSIM_D_SPILLOVERS] = res->stats[MPSIM_M_PV_SPILLOVERS][MPSIM_STAT_MEAN];
+    res->decomposition[MPSIM_D_SAVINGS] = res->stats[MPSIM_M_PV_SAVINGS][MPSIM_STAT_MEAN];
+    res->decomposition[MPSIM_D_WIDER_ECONOMY] = res->stats[MPSIM_M_PV_GDP][MPSIM_STAT_MEAN];
+
+    summarise_missions(a, res);
+    if (status == MPSIM_OK)
+        status = summarise_projects(a, res);
+    if (status == MPSIM_OK)
+        status = summarise_series(a, res);
+    return status == MPSIM_OK ? MPSIM_OK : MPSIM_ERR_FAIL;
+}
+
+void mps_accum_keep_paths(mps_accum *a, mpsim_scenario_result *res)
+{
+    res->n_paths_kept = a->paths;
+    for (int k = 0; k < MPSIM_N_METRICS; k++) {
+        res->paths[k] = a->metric[k];
+        a->metric[k] = NULL;
+    }
+}
+
+/* Mean and standard error of x_b - x_a over paths, summed in path order. */
+static void diff_stats(const double *xa, const double *xb, uint64_t n, double *mean, double *sd,
+                       double *se)
+{
+    double s = 0.0;
+    for (uint64_t p = 0; p < n; p++)
+        s += xb[p] - xa[p];
+    *mean = s / (double)n;
+    double ss = 0.0;
+    for (uint64_t p = 0; p < n; p++) {
+        double d = xb[p] - xa[p] - *mean;
+        ss += d * d;
+    }
+    *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
+    *se = n > 1 ? *sd / sqrt((double)n) : NAN;
+}
+
+static const mpsim_mission_result *find_mission(const mpsim_scenario_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_missions; i++)
+        if (strcmp(r->missions[i].id, id) == 0)
+            return &r->missions[i];
+    return NULL;
+}
+
+int mps_compare(const mps_accum *a, const mpsim_scenario_result *ra, const mps_accum *b,
+                const mpsim_scenario_result *rb, mpsim_comparison *out)
+{
+    const uint64_t n = a->paths;
+    out->a = mps_strdup(ra->name);
+    out->b = mps_strdup(rb->name);
+    diff_stats(a->metric[MPSIM_M_NPV], b->metric[MPSIM_M_NPV], n, &out->npv_diff_mean,
+               &out->npv_diff_sd, &out->npv_diff_se);
+    double sd;
+    diff_stats(a->metric[MPSIM_M_PV_EXCHEQUER], b->metric[MPSIM_M_PV_EXCHEQUER], n,
+               &out->exchequer_diff_mean, &sd, &out->exchequer_diff_se);
+    uint64_t better = 0;
+    for (uint64_t p = 0; p < n; p++)
+        better += b->metric[MPSIM_M_NPV][p] > a->metric[MPSIM_M_NPV][p];
+    out->p_b_better = (double)better / (double)n;
+
+    /* Missions: a's in order, then those of b that a lacks. */
+    out->mission_ids = mps_calloc(ra->n_missions + rb->n_missions, sizeof *out->mission_ids);
+    out->p_achieved_diff = mps_calloc(ra->n_missions + rb->n_missions, sizeof *out->p_achieved_diff);
+    if (!out->a || !out->b || !out->mission_ids || !out->p_achieved_diff)
+        return MPSIM_ERR_FAIL;
+    size_t k = 0;
+    for (size_t i = 0; i < ra->n_missions; i++)
+        out->mission_ids[k++] = mps_strdup(ra->missions[i].id);
+    for (size_t j = 0; j < rb->n_missions; j++) {
+        int seen = 0;
+        for (size_t i = 0; i < ra->n_missions; i++)
+            seen = seen || strcmp(ra->missions[i].id, rb->missions[j].id) == 0;
+        if (!seen)
+            out->mission_ids[k++] = mps_strdup(rb->missions[j].id);
+    }
+    out->n_missions = k;
+    for (size_t i = 0; i < k; i++) {
+        if (!out->mission_ids[i])
+            return MPSIM_ERR_FAIL;
+        const mpsim_mission_result *ma = find_mission(ra, out->mission_ids[i]);
+        const mpsim_mission_result *mb = find_mission(rb, out->mission_ids[i]);
+        out->p_achieved_diff[i] = ma && mb && ma->has_target && mb->has_target
+                                      ? mb->p_achieved - ma->p_achieved
+                                      : NAN;
+    }
+    return MPSIM_OK;
+}
