@@ -4,7 +4,7 @@
  * Every variate is a pure function of (seed, path, stream key, position).
  * A stream key is a 64-bit hash of a stable name such as
  * "project/<id>/benefit"; the names are built only by the functions in
- * streams.c, so the list of stream purposes lives in one place.
+ * stream_names.c, so the list of stream purposes lives in one place.
  *
  * Philox4x32-10 (Random123) computes 4 x 32 random bits from a 128-bit
  * counter and a 64-bit key.  Layout:
