@@ -1,0 +1,36 @@
+/*
+ * The static Green Book appraisal (model.md section 10).
+ *
+ * It is one deterministic path through the same kernel as the Monte Carlo
+ * (mps_model_simulate, mps_appraise_path), with the inputs a Green Book
+ * appraisal would use:
+ *   - every distribution at its central value (appraisal.central);
+ *   - cost c_j * (1 + optimism_bias) in place of the overrun: the uplift
+ *     stands in for overrun, so the overrun distribution is not used;
+ *   - no delay: D = 0 whatever the delay distribution's central value;
+ *   - every gate passed and no churn (the decisions are all favourable).
+ * The benefit types and the cost_savings convention are those of the
+ * dynamic appraisal, so the two numbers are comparable.
+ */
+#include "model/model_internal.h"
+
+void mps_static_compute(const mps_model *m, mps_workspace *w, mpsim_static_result *out)
+{
+    const mps_scenario *s = m->s;
+    for (int k = 0; k < m->n_projects; k++) {
+        const mps_project *p = &s->projects[k];
+        double level = p->has_benefits ? mps_dist_central(&p->annual, s->central) : 0.0;
+        mps_project_inputs(&w->ps[k], 1.0 + p->optimism_bias, m->projects[k].offset, 0.0, level,
+                           m->horizon);
+    }
+    mps_decisions dec = {0, 0, 0};
+    mps_model_simulate(m, &dec, w);
+    mps_appraise_path(m, w);
+
+    const double *mt = w->result.metrics;
+    out->pv_cost = mt[MPSIM_M_PV_COST];
+    out->pvc = mt[MPSIM_M_PVC];
+    out->pv_benefits = mt[MPSIM_M_PV_BENEFITS];
+    out->npv = mt[MPSIM_M_NPV];
+    out->bcr = mt[MPSIM_M_BCR];
+}

@@ -1,0 +1,225 @@
+/*
+ * Preparing a scenario for simulation (mps_model) and the per-thread
+ * workspaces the kernel runs in.
+ *
+ * Everything that does not change between paths is computed here once:
+ * discount factors, stream keys (hashing names is far too slow for the hot
+ * loop), indicator thresholds, the output series declared as data, and the
+ * static appraisal.  The model is read-only afterwards, so threads share it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appraisal/discount.h"
+#include "core/util.h"
+#include "model/model_internal.h"
+#include "random/stream.h"
+
+#define MPS_UNITS_MONEY "GBP m per year, real base-year prices"
+
+/* The core series as data (interface.md: timeseries/<var>); mission
+ * indicators are appended per mission by mps_model_create. */
+static const mps_series_def core_series[MPS_N_CORE_SERIES] = {
+    {"cost", "Gross public spend, all categories", MPS_UNITS_MONEY},
+    {"cost_cdel", "Gross public spend, capital (CDEL)", MPS_UNITS_MONEY},
+    {"cost_rdel", "Gross public spend, resource (RDEL)", MPS_UNITS_MONEY},
+    {"cost_pdel", "Gross public spend, preventative (PDEL)", MPS_UNITS_MONEY},
+    {"benefits", "Benefit flows that make up PV benefits (PVB)", MPS_UNITS_MONEY},
+    {"costs_net", "Cost flows that make up PV costs (PVC)", MPS_UNITS_MONEY},
+    {"net_benefit", "benefits - costs_net", MPS_UNITS_MONEY},
+    {"cumulative_npv",
+     "Running sum of discounted net flows (each flow with its own type's discount factor); "
+     "its last value is the path's NPV",
+     "GBP m, present value, real base-year prices"},
+    {"savings", "Cashable public-sector savings", MPS_UNITS_MONEY},
+};
+
+void mps_model_free(mps_model *m)
+{
+    if (m == NULL)
+        return;
+    if (m->series != NULL) {
+        /* Mission series own their name and description. */
+        for (int i = MPS_N_CORE_SERIES; i < m->n_series; i++) {
+            free((void *)m->series[i].name);
+            free((void *)m->series[i].description);
+        }
+    }
+    free(m->series);
+    free(m->mission_threshold);
+    free(m->gate_keys);
+    free(m->projects);
+    free(m->df_standard);
+    free(m->df_health);
+    free(m);
+}
+
+/* Stream keys and yearly constants of project k. */
+static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
+{
+    const mps_scenario *s = m->s;
+    const mps_project *p = &s->projects[k];
+    mps_model_project *mp = &m->projects[k];
+
+    mp->key_overrun = mps_key_project(p->id, "overrun");
+    mp->key_delay = mps_key_project(p->id, "delay");
+    mp->key_benefit = mps_key_project(p->id, "benefit");
+    mp->key_churn = mps_key_project(p->id, "churn");
+    /* A gate's key is named by its position `after` and by how many earlier
+     * gates share that position, never by its index in the list, so adding
+     * a gate elsewhere does not change this one's draw. */
+    for (int g = 0; g < p->n_gates; g++) {
+        int nth = 0;
+        for (int h = 0; h < g; h++)
+            if (p->gates[h].after == p->gates[g].after)
+                nth++;
+        gate_keys[g] = mps_key_gate(p->id, p->gates[g].after, nth);
+    }
+    mp->gate_keys = gate_keys;
+    mp->offset = p->start - s->base_year;
+    /* Without benefits the indicator uses L = 0 and R = 1 (model.md s. 4). */
+    mp->lag = p->has_benefits ? p->lag : 0;
+    mp->ramp = p->has_benefits && p->ramp > 1 ? p->ramp : 1;
+    mp->cost_series = MPS_S_COST_CDEL + (int)p->category;
+    mp->df_benefit = (p->has_benefits && p->benefit_type == MPS_BENEFIT_HEALTH)
+                         ? m->df_health : m->df_standard;
+}
+
+static int prepare_missions(mps_model *m)
+{
+    const mps_scenario *s = m->s;
+    m->mission_threshold = mps_calloc((size_t)m->n_missions, sizeof *m->mission_threshold);
+    m->series = mps_calloc((size_t)m->n_series, sizeof *m->series);
+    if (m->mission_threshold == NULL || m->series == NULL)
+        return MPSIM_ERR_FAIL;
+    memcpy(m->series, core_series, sizeof core_series);
+    for (int i = 0; i < m->n_missions; i++) {
+        const mps_mission *mi = &s->missions[i];
+        double x = mi->target_value;
+        /* "Reaches X" tolerates rounding in sums of ramp fractions. */
+        m->mission_threshold[i] = mi->has_target ? x - 1e-9 * fmax(1.0, fabs(x)) : INFINITY;
+        mps_series_def *d = &m->series[MPS_N_CORE_SERIES + i];
+        d->name = mps_asprintf("mission_%s", mi->id);
+        d->description = mi->name != NULL
+                             ? mps_asprintf("Indicator of mission %s (%s)", mi->id, mi->name)
+                             : mps_asprintf("Indicator of mission %s", mi->id);
+        d->units = "mission indicator units";
+        if (d->name == NULL || d->description == NULL)
+            return MPSIM_ERR_FAIL;
+    }
+    return MPSIM_OK;
+}
+
+int mps_model_create(const mps_scenario *s, mps_model **out)
+{
+    *out = NULL;
+    mps_model *m = mps_calloc(1, sizeof *m);
+    if (m == NULL)
+        return MPSIM_ERR_FAIL;
+    m->s = s;
+    m->horizon = s->horizon;
+    m->n_projects = s->n_projects;
+    m->n_missions = s->n_missions;
+    m->n_series = MPS_N_CORE_SERIES + s->n_missions;
+
+    size_t h = (size_t)m->horizon;
+    m->df_standard = mps_calloc(h, sizeof *m->df_standard);
+    m->df_health = mps_calloc(h, sizeof *m->df_health);
+    m->projects = mps_calloc((size_t)m->n_projects, sizeof *m->projects);
+    size_t n_gates = 0;
+    for (int k = 0; k < s->n_projects; k++)
+        n_gates += (size_t)s->projects[k].n_gates;
+    m->gate_keys = mps_calloc(n_gates, sizeof *m->gate_keys);
+    if (m->df_standard == NULL || m->df_health == NULL || m->projects == NULL ||
+        m->gate_keys == NULL || prepare_missions(m) != MPSIM_OK) {
+        mps_model_free(m);
+        return MPSIM_ERR_FAIL;
+    }
+    mps_discount_factors(&s->discount.standard, m->horizon, m->df_standard);
+    mps_discount_factors(&s->discount.health, m->horizon, m->df_health);
+
+    uint64_t *gk = m->gate_keys;
+    for (int k = 0; k < s->n_projects; k++) {
+        prepare_project(m, k, gk);
+        gk += s->projects[k].n_gates;
+    }
+
+    /* The static appraisal is a single deterministic path: compute it now,
+     * where an allocation failure can still be reported. */
+    mps_workspace *w = mps_workspace_alloc(m);
+    if (w == NULL) {
+        mps_model_free(m);
+        return MPSIM_ERR_FAIL;
+    }
+    mps_static_compute(m, w, &m->stat);
+    mps_workspace_free(w);
+
+    *out = m;
+    return MPSIM_OK;
+}
+
+const mps_scenario *mps_model_scenario(const mps_model *m) { return m->s; }
+
+int mps_model_n_series(const mps_model *m) { return m->n_series; }
+
+const mps_series_def *mps_model_series(const mps_model *m, int i)
+{
+    if (i < 0 || i >= m->n_series)
+        return NULL;
+    return &m->series[i];
+}
+
+const double *mps_model_df(const mps_model *m, mps_benefit_type type)
+{
+    /* Saving flows are cash: they take the standard schedule. */
+    return type == MPS_BENEFIT_HEALTH ? m->df_health : m->df_standard;
+}
+
+void mps_static_appraise(const mps_model *m, mpsim_static_result *out) { *out = m->stat; }
+
+/* ------------------------------------------------------------ workspaces */
+
+void mps_workspace_free(mps_workspace *w)
+{
+    if (w == NULL)
+        return;
+    if (w->rng != NULL)
+        gsl_rng_free(w->rng);
+    free(w->ps);
+    free(w->series);
+    free(w->flow_economic);
+    free(w->flow_health);
+    free(w->success);
+    free(w->project_pv);
+    free(w->mission_year);
+    free(w);
+}
+
+mps_workspace *mps_workspace_alloc(const mps_model *m)
+{
+    mps_workspace *w = mps_calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    size_t h = (size_t)m->horizon;
+    size_t np = (size_t)m->n_projects;
+    w->rng = gsl_rng_alloc(mps_rng_philox);
+    w->ps = mps_calloc(np, sizeof *w->ps);
+    w->series = mps_calloc((size_t)m->n_series * h, sizeof *w->series);
+    w->flow_economic = mps_calloc(h, sizeof *w->flow_economic);
+    w->flow_health = mps_calloc(h, sizeof *w->flow_health);
+    w->success = mps_calloc(np, sizeof *w->success);
+    w->project_pv = mps_calloc(np * MPS_N_PROJECT_PV, sizeof *w->project_pv);
+    w->mission_year = mps_calloc((size_t)m->n_missions, sizeof *w->mission_year);
+    if (w->rng == NULL || w->ps == NULL || w->series == NULL || w->flow_economic == NULL ||
+        w->flow_health == NULL || w->success == NULL || w->project_pv == NULL ||
+        w->mission_year == NULL) {
+        mps_workspace_free(w);
+        return NULL;
+    }
+    w->result.series = w->series;
+    w->result.success = w->success;
+    w->result.project_pv = w->project_pv;
+    w->result.mission_year = w->mission_year;
+    return w;
+}
