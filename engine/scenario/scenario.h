@@ -92,6 +92,12 @@ struct mpsim_scenario {
     int paths_set;         /* 1 when the file gave it */
     uint64_t seed;         /* simulation.seed, default 1 */
     int seed_set;
+    /* Where the file wrote name, simulation.paths and simulation.seed
+     * (1-based line and column of the value; 0 when not given), so that
+     * mpsim_batch_check can point at them. */
+    int name_line, name_column;
+    int paths_line, paths_column;
+    int seed_line, seed_column;
 
     mps_discount discount; /* green_book schedule filled in when defaulted */
     mps_central central;

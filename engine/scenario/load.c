@@ -1,0 +1,309 @@
+/*
+ * mpsim_scenario_load: source text -> YAML tree -> validated mps_scenario.
+ *
+ * The top level, `simulation`, `appraisal` and `funding` are read here; the
+ * missions and projects in load_mission.c and load_project.c.  Validation
+ * carries on after an error so that one run reports every mistake in the
+ * file; only a YAML syntax error or a broken limit stops it early.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "scenario/load_internal.h"
+#include "scenario/source.h"
+
+static const mps_key_spec top_keys[] = {
+    {"mpsim", 0},       {"name", 0},          {"description", 0}, {"base_year", 0},
+    {"horizon", 0},     {"simulation", 0},    {"appraisal", 0},   {"funding", 0},
+    {"missions", 0},    {"economy", 1},       {"management", 1},  {"correlations", 1},
+    {"links", 1},       {"extends", 1},
+};
+static const mps_key_spec simulation_keys[] = {{"paths", 0}, {"seed", 0}};
+static const mps_key_spec appraisal_keys[] = {
+    {"discount", 0}, {"central", 0}, {"cost_savings", 0}, {"include_spillovers", 0},
+    {"include_wider_economy", 0},
+};
+static const mps_key_spec funding_keys[] = {
+    {"churn", 0}, {"spending_review", 1}, {"cuts", 1}, {"ringfence", 1},
+};
+#define N_KEYS(t) (sizeof(t) / sizeof(t)[0])
+
+static const char *const central_names[] = {"mean", "median", "mode"};
+static const char *const cost_savings_names[] = {"benefit", "net_cost"};
+
+/* The defaults of model.md and scenario-format.md. */
+static void set_defaults(mps_scenario *s)
+{
+    s->horizon = 60;
+    s->paths = 10000;
+    s->seed = 1;
+    s->central = MPS_CENTRAL_MEAN;
+    s->cost_savings = MPS_SAVINGS_AS_BENEFIT;
+    s->include_spillovers = 1;
+    s->include_wider_economy = 0;
+    s->churn = 0.0;
+}
+
+static void load_simulation(mps_loader *L, const mps_ynode *n)
+{
+    mps_scenario *s = L->s;
+    if (!mps_check_mapping(L, n, simulation_keys, N_KEYS(simulation_keys), "the simulation block"))
+        return;
+    const mps_ynode *v;
+    size_t mark;
+    if ((v = mps_map_get(n, "paths", NULL)) != NULL) {
+        mark = mps_path_key(L, "paths");
+        if (mps_get_u64(L, v, 1, MPS_PATHS_MAX, &s->paths)) {
+            s->paths_set = 1;
+            s->paths_line = v->line;
+            s->paths_column = v->column;
+        }
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(n, "seed", NULL)) != NULL) {
+        mark = mps_path_key(L, "seed");
+        if (mps_get_u64(L, v, 0, UINT64_MAX, &s->seed)) {
+            s->seed_set = 1;
+            s->seed_line = v->line;
+            s->seed_column = v->column;
+        }
+        mps_path_restore(L, mark);
+    }
+}
+
+static void load_appraisal(mps_loader *L, const mps_ynode *n, int *discount_done)
+{
+    mps_scenario *s = L->s;
+    if (!mps_check_mapping(L, n, appraisal_keys, N_KEYS(appraisal_keys), "the appraisal block"))
+        return;
+    const mps_ynode *v;
+    size_t mark;
+    if ((v = mps_map_get(n, "discount", NULL)) != NULL) {
+        mark = mps_path_key(L, "discount");
+        mps_load_discount(L, v, &s->discount);
+        *discount_done = 1;
+        mps_path_restore(L, mark);
+    }
+    int k;
+    if ((v = mps_map_get(n, "central", NULL)) != NULL) {
+        mark = mps_path_key(L, "central");
+        if (mps_get_enum(L, v, central_names, 3, &k))
+            s->central = (mps_central)k;
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(n, "cost_savings", NULL)) != NULL) {
+        mark = mps_path_key(L, "cost_savings");
+        if (mps_get_enum(L, v, cost_savings_names, 2, &k))
+            s->cost_savings = (mps_cost_savings)k;
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(n, "include_spillovers", NULL)) != NULL) {
+        mark = mps_path_key(L, "include_spillovers");
+        mps_get_bool(L, v, &s->include_spillovers);
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(n, "include_wider_economy", NULL)) != NULL) {
+        mark = mps_path_key(L, "include_wider_economy");
+        mps_get_bool(L, v, &s->include_wider_economy);
+        mps_path_restore(L, mark);
+    }
+}
+
+static void load_funding(mps_loader *L, const mps_ynode *n)
+{
+    if (!mps_check_mapping(L, n, funding_keys, N_KEYS(funding_keys), "the funding block"))
+        return;
+    const mps_ynode *v = mps_map_get(n, "churn", NULL);
+    if (v != NULL) {
+        size_t mark = mps_path_key(L, "churn");
+        mps_get_prob(L, v, &L->s->churn);
+        mps_path_restore(L, mark);
+    }
+}
+
+/* Reads `mpsim`; returns 0 when the version is one this code cannot read,
+ * in which case nothing else is checked (its keys may mean other things). */
+static int load_version(mps_loader *L, const mps_ynode *root)
+{
+    const mps_ynode *v = mps_map_get(root, "mpsim", NULL);
+    if (v == NULL) {
+        mps_missing_key(L, root, "mpsim", "the format version; write 'mpsim: 1' first");
+        return 1;
+    }
+    size_t mark = mps_path_key(L, "mpsim");
+    int version = 0, ok = mps_get_int(L, v, -MPS_YEARS_MAX, MPS_YEARS_MAX, &version);
+    if (ok && version != 1) {
+        mps_load_error(L, v, "unsupported format version %d; this mpsim (%s) reads format "
+                             "version 1", version, MPSIM_VERSION_STRING);
+        ok = 0;
+    }
+    mps_path_restore(L, mark);
+    return ok;
+}
+
+static void load_top(mps_loader *L, const mps_ynode *root)
+{
+    mps_scenario *s = L->s;
+    if (!mps_check_mapping(L, root, top_keys, N_KEYS(top_keys), "a scenario") ||
+        !load_version(L, root))
+        return;
+    const mps_ynode *v;
+    size_t mark;
+    if ((v = mps_map_get(root, "name", NULL)) != NULL) {
+        mark = mps_path_key(L, "name");
+        if (mps_get_id(L, v, 1, &s->name)) {
+            s->name_line = v->line;
+            s->name_column = v->column;
+        }
+        mps_path_restore(L, mark);
+    } else {
+        mps_missing_key(L, root, "name", "[a-z0-9_-]+, at most 128 characters");
+    }
+    if ((v = mps_map_get(root, "description", NULL)) != NULL) {
+        mark = mps_path_key(L, "description");
+        mps_get_text(L, v, &s->description);
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(root, "base_year", NULL)) != NULL) {
+        mark = mps_path_key(L, "base_year");
+        L->base_year_ok = mps_get_int(L, v, 1, 9999, &s->base_year);
+        mps_path_restore(L, mark);
+    } else {
+        mps_missing_key(L, root, "base_year", "the calendar year of model year 0, e.g. 2025");
+    }
+    L->horizon_ok = 1;
+    if ((v = mps_map_get(root, "horizon", NULL)) != NULL) {
+        mark = mps_path_key(L, "horizon");
+        L->horizon_ok = mps_get_int(L, v, 1, 1000, &s->horizon);
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(root, "simulation", NULL)) != NULL) {
+        mark = mps_path_key(L, "simulation");
+        load_simulation(L, v);
+        mps_path_restore(L, mark);
+    }
+    int discount_done = 0;
+    if ((v = mps_map_get(root, "appraisal", NULL)) != NULL) {
+        mark = mps_path_key(L, "appraisal");
+        load_appraisal(L, v, &discount_done);
+        mps_path_restore(L, mark);
+    }
+    if (!discount_done)
+        mps_load_discount(L, NULL, &s->discount);
+    if ((v = mps_map_get(root, "funding", NULL)) != NULL) {
+        mark = mps_path_key(L, "funding");
+        load_funding(L, v);
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(root, "missions", NULL)) != NULL)
+        mps_load_missions(L, v);
+    else
+        mps_missing_key(L, root, "missions", "a list of missions, each with its projects");
+}
+
+/* Errors without a line ("too many errors") go last. */
+static int error_after(const mpsim_error *a, const mpsim_error *b)
+{
+    long la = a->line > 0 ? a->line : INT_MAX, lb = b->line > 0 ? b->line : INT_MAX;
+    return la > lb || (la == lb && a->column > b->column);
+}
+
+/* Puts the errors items[from ..] in file order (stable), so the user reads
+ * them top to bottom whatever order the checks ran in. */
+static void sort_errors(mpsim_errors *errs, size_t from)
+{
+    for (size_t i = from + 1; i < errs->count; i++) {
+        mpsim_error e = errs->items[i];
+        size_t j = i;
+        while (j > from && error_after(&errs->items[j - 1], &e)) {
+            errs->items[j] = errs->items[j - 1];
+            j--;
+        }
+        errs->items[j] = e;
+    }
+}
+
+/* Validates a parsed document into s. */
+static int load_tree(const mps_ytree *tree, const char *file, mps_scenario *s, mpsim_errors *errs)
+{
+    const mps_ynode *root = tree->root;
+    if (root == NULL ||
+        (root->type == MPS_YNODE_SCALAR && mps_yscalar_resolve(root).kind == MPS_YV_NULL)) {
+        mpsim_errors_add(errs, file, 0, 0, "",
+                         "holds no YAML content (only comments or blank lines); a scenario "
+                         "needs at least mpsim, name, base_year and missions");
+        return MPSIM_ERR_INPUT;
+    }
+    size_t first_error = errs ? errs->count : 0;
+    mps_loader L;
+    memset(&L, 0, sizeof L);
+    L.file = file;
+    L.errs = errs;
+    L.s = s;
+    load_top(&L, root);
+    if (errs != NULL)
+        sort_errors(errs, first_error);
+    int rc = L.oom ? MPSIM_ERR_FAIL : (L.n_errors ? MPSIM_ERR_INPUT : MPSIM_OK);
+    free(L.path.buf);
+    free(L.ids);
+    return rc;
+}
+
+int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
+                               mpsim_scenario **out, mpsim_errors *errs)
+{
+    *out = NULL;
+    if (file == NULL)
+        file = "<buffer>";
+    if (text == NULL)
+        len = 0;
+    int rc = mps_source_check(text, len, file, errs);
+    if (rc != MPSIM_OK)
+        return rc;
+    mps_scenario *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        mpsim_errors_add(errs, file, 0, 0, "", "out of memory while loading the scenario");
+        return MPSIM_ERR_FAIL;
+    }
+    set_defaults(s);
+    s->file = mps_strdup(file);
+    s->source_text = malloc(len + 1);
+    if (s->file == NULL || s->source_text == NULL) {
+        mpsim_scenario_free(s);
+        mpsim_errors_add(errs, file, 0, 0, "", "out of memory while loading the scenario");
+        return MPSIM_ERR_FAIL;
+    }
+    memcpy(s->source_text, text, len);
+    s->source_text[len] = '\0';
+
+    mps_ytree tree;
+    rc = mps_ytree_parse(s->source_text, len, file, &tree, errs);
+    if (rc == MPSIM_OK)
+        rc = load_tree(&tree, file, s, errs);
+    mps_ytree_free(&tree);
+    if (rc != MPSIM_OK) {
+        mpsim_scenario_free(s);
+        return rc;
+    }
+    *out = s;
+    return MPSIM_OK;
+}
+
+int mpsim_scenario_load(const char *path, mpsim_scenario **out, mpsim_errors *errs)
+{
+    *out = NULL;
+    if (path == NULL) {
+        mpsim_errors_add(errs, "", 0, 0, "", "no scenario file given");
+        return MPSIM_ERR_INPUT;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mps_source_read(path, &text, &len, errs);
+    if (rc != MPSIM_OK)
+        return rc;
+    rc = mpsim_scenario_load_buffer(text, len, path, out, errs);
+    free(text);
+    return rc;
+}
