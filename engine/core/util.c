@@ -127,5 +127,13 @@ void mps_json_number(FILE *out, double x)
         fprintf(out, "%.1f", x);
         return;
     }
-    fprintf(out, "%.17g", x);
+    /* The shortest of 15, 16 or 17 significant digits that reads back as
+     * the same double: exact, and 0.64 rather than 0.64000000000000001. */
+    char buf[32];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, out);
 }
