@@ -1,0 +1,120 @@
+/*
+ * The command line: option parsing, the four commands, the progress bar.
+ *
+ * This is the only part of mpsim that prints or chooses an exit status.
+ * It uses the public API of include/mpsim.h and nothing else of the engine,
+ * so it doubles as an example of how to drive the library.
+ */
+#ifndef MPS_CLI_H
+#define MPS_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "mpsim.h"
+
+/** Exit statuses (interface.md).  Interrupted runs exit 128 + signal. */
+enum {
+    MPS_EXIT_OK = 0,
+    MPS_EXIT_FAIL = 1, /**< any failure other than bad input, with a message */
+    MPS_EXIT_USAGE = 2 /**< bad input or usage; nothing was written */
+};
+
+/** The commands, as bits so the option table can say where each option
+ *  is allowed. */
+typedef enum {
+    MPS_CMD_RUN = 1u << 0,
+    MPS_CMD_STATIC = 1u << 1,
+    MPS_CMD_VALIDATE = 1u << 2,
+    MPS_CMD_SHOW = 1u << 3
+} mps_cli_command;
+
+/** Everything the user asked for on the command line. */
+typedef struct {
+    mps_cli_command command;
+    const char *command_name; /**< "run", "static", ... */
+    char **inputs;            /**< positional arguments (scenario or results files) */
+    size_t n_inputs;
+    const char *output; /**< -o / --output, NULL when not given */
+    uint64_t paths;     /**< --paths, >= 1, when paths_set */
+    int paths_set;
+    uint64_t seed; /**< --seed, any unsigned 64-bit value, when seed_set */
+    int seed_set;
+    int threads; /**< --threads, >= 1; 0 when not given */
+    int keep_paths;
+    int json;
+    int quiet;
+    int help; /**< COMMAND --help was given */
+} mps_cli_options;
+
+/** Parses argv[2..] for the command named argv[1] (which the caller has
+ *  recognised).  Returns MPS_EXIT_OK, or MPS_EXIT_USAGE after printing what
+ *  was wrong and a short usage to `err`.  o->inputs is allocated; free it
+ *  with mps_cli_options_free. */
+int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o, FILE *err);
+
+/** Frees what mps_cli_parse allocated. */
+void mps_cli_options_free(mps_cli_options *o);
+
+/** Maps a command name ("run", ...) to its bit; 0 when unknown. */
+mps_cli_command mps_cli_command_from_name(const char *name);
+
+/** Prints the full help: of one command, or of the program when cmd is 0. */
+void mps_cli_print_help(mps_cli_command cmd, FILE *out);
+
+/** Prints the one-line usage of a command (or of the program when cmd is 0)
+ *  and where to find more, for usage errors. */
+void mps_cli_print_usage(mps_cli_command cmd, FILE *out);
+
+/** Prints the version (program, results format, build revision). */
+void mps_cli_print_version(FILE *out);
+
+/** The commands.  Each returns the process exit status.  argc/argv are the
+ *  whole command line, recorded in the results file by `run`. */
+int mps_cli_run(const mps_cli_options *o, int argc, char **argv);
+int mps_cli_static(const mps_cli_options *o);
+int mps_cli_validate(const mps_cli_options *o);
+int mps_cli_show(const mps_cli_options *o);
+
+/** Loads every file in paths[0..n-1], collecting every file's errors in
+ *  errs (so one bad file does not hide another's mistakes).  Returns
+ *  MPSIM_OK with out[i] all set, or the worst status seen, with the
+ *  scenarios that did load freed and out[] all NULL.  A loader that fails
+ *  without saying why gets a generic message naming the file. */
+int mps_cli_load_all(char *const *paths, size_t n, mpsim_scenario **out, mpsim_errors *errs);
+
+/** Frees n scenarios (NULL entries allowed). */
+void mps_cli_free_all(mpsim_scenario **s, size_t n);
+
+/** Maps a library status to an exit status (interruptions aside). */
+int mps_cli_exit_status(int status);
+
+/** Writes the errors to stderr, or a fallback line when the list is empty
+ *  (a status without a message must still say something). */
+void mps_cli_report_errors(const mpsim_errors *errs, const char *what);
+
+/** The progress bar's state.  Drawn on `out` only when enabled, redrawn at
+ *  most every 0.1 s, so it costs nothing measurable on long runs. */
+typedef struct {
+    FILE *out;
+    int enabled;
+    int drawn;             /**< something is on the line and must be ended */
+    struct timespec start; /**< CLOCK_MONOTONIC at mps_progress_init */
+    struct timespec last;  /**< when the bar was last drawn */
+    uint64_t done, total;  /**< the latest report */
+} mps_progress;
+
+/** Starts the clock.  enabled should be isatty(stderr) && !quiet. */
+void mps_progress_init(mps_progress *p, FILE *out, int enabled);
+
+/** The mpsim_run_options.progress callback; ctx is an mps_progress. */
+void mps_progress_update(void *ctx, uint64_t paths_done, uint64_t paths_total);
+
+/** Ends the bar: with a final summary line when completed is non-zero,
+ *  else by clearing the line (so an error message starts clean). */
+void mps_progress_finish(mps_progress *p, int completed);
+
+#endif

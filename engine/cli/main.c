@@ -1,0 +1,65 @@
+/*
+ * mpsim's entry point: picks the command and hands over.  Only the command
+ * line prints and chooses exit statuses; the library returns statuses.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("mpsim: no command given\n", stderr);
+        mps_cli_print_usage((mps_cli_command)0, stderr);
+        return MPS_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 || strcmp(first, "help") == 0) {
+        /* "mpsim help run" is the same as "mpsim run --help". */
+        mps_cli_command cmd = argc > 2 ? mps_cli_command_from_name(argv[2]) : (mps_cli_command)0;
+        mps_cli_print_help(cmd, stdout);
+        return MPS_EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+        mps_cli_print_version(stdout);
+        return MPS_EXIT_OK;
+    }
+
+    mps_cli_command cmd = mps_cli_command_from_name(first);
+    if (cmd == 0) {
+        if (first[0] == '-')
+            fprintf(stderr, "mpsim: unknown option '%s' (options follow the command)\n", first);
+        else
+            fprintf(stderr, "mpsim: unknown command '%s'\n", first);
+        mps_cli_print_usage((mps_cli_command)0, stderr);
+        return MPS_EXIT_USAGE;
+    }
+
+    mps_cli_options o;
+    int rc = mps_cli_parse(argc, argv, cmd, &o, stderr);
+    if (rc == MPS_EXIT_OK && o.help) {
+        mps_cli_print_help(cmd, stdout);
+    } else if (rc == MPS_EXIT_OK) {
+        switch (cmd) {
+        case MPS_CMD_RUN:
+            rc = mps_cli_run(&o, argc, argv);
+            break;
+        case MPS_CMD_STATIC:
+            rc = mps_cli_static(&o);
+            break;
+        case MPS_CMD_VALIDATE:
+            rc = mps_cli_validate(&o);
+            break;
+        case MPS_CMD_SHOW:
+            rc = mps_cli_show(&o);
+            break;
+        }
+    }
+    mps_cli_options_free(&o);
+    /* A full disk or closed pipe on stdout must not pass for success. */
+    if (fflush(stdout) != 0 && rc == MPS_EXIT_OK) {
+        perror("mpsim: writing to standard output");
+        rc = MPS_EXIT_FAIL;
+    }
+    return rc;
+}

@@ -1,0 +1,307 @@
+/*
+ * `mpsim run`: load, check, simulate, write the results file, then print.
+ *
+ * Order matters for the promises of interface.md: bad input is found before
+ * anything is written (exit 2); the output directory is checked before the
+ * simulation so a long run is not wasted on a typo (exit 1); the results
+ * file is written before the summary is printed, so output never claims a
+ * success that the write then denies; and a SIGINT / SIGTERM stops the run
+ * at the next block of paths with nothing written (exit 128 + signal).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* Signal handlers can only talk to the program through objects of static
+ * storage; these two are the command line's only mutable globals, written
+ * by the handler and read by the run driver through opt.cancel. */
+static volatile sig_atomic_t run_cancel = 0;
+static volatile sig_atomic_t run_signal = 0;
+
+static void on_signal(int signo)
+{
+    run_signal = signo;
+    run_cancel = 1;
+}
+
+/* SA_RESETHAND: the first Ctrl-C asks for a clean stop, a second one (the
+ * handler is then the default again) stops at once. */
+static void install_handlers(struct sigaction old[2])
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old[0]);
+    sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_handlers(const struct sigaction old[2])
+{
+    sigaction(SIGINT, &old[0], NULL);
+    sigaction(SIGTERM, &old[1], NULL);
+}
+
+static int interrupted(void)
+{
+    int signo = run_signal ? (int)run_signal : SIGINT;
+    fputs("mpsim run: interrupted; nothing written\n", stderr);
+    return 128 + signo;
+}
+
+/* The parent of the executable's directory ("/src/build/mpsim" -> "/src"),
+ * from /proc/self/exe (Linux), which is absolute with links resolved, so
+ * cutting two components is exact.  NULL when it cannot be read.  The
+ * buffer grows, so long paths are not cut. */
+static char *executable_parent_dir(void)
+{
+    size_t size = 256;
+    for (;;) {
+        char *buf = malloc(size);
+        if (buf == NULL)
+            return NULL;
+        ssize_t n = readlink("/proc/self/exe", buf, size);
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if ((size_t)n < size) {
+            buf[n] = '\0';
+            for (int cut = 0; cut < 2; cut++) {
+                char *slash = strrchr(buf, '/');
+                if (slash == NULL) {
+                    free(buf);
+                    return NULL;
+                }
+                *slash = '\0';
+            }
+            return buf;
+        }
+        free(buf);
+        size *= 2;
+    }
+}
+
+/* The shipped demonstration: beside the executable's parent (build/mpsim ->
+ * scenarios/demo.yaml), else in the source tree the program was built from. */
+static char *find_demo(int quiet)
+{
+    char *candidate = NULL;
+    char *dir = executable_parent_dir();
+    if (dir != NULL) {
+        size_t len = strlen(dir) + sizeof "/scenarios/demo.yaml";
+        candidate = malloc(len);
+        if (candidate != NULL)
+            snprintf(candidate, len, "%s/scenarios/demo.yaml", dir);
+        free(dir);
+    }
+    const char *where = "beside the executable";
+    if (candidate == NULL || access(candidate, R_OK) != 0) {
+        free(candidate);
+        candidate = malloc(sizeof MPSIM_SOURCE_DIR "/scenarios/demo.yaml");
+        if (candidate == NULL)
+            return NULL;
+        memcpy(candidate, MPSIM_SOURCE_DIR "/scenarios/demo.yaml",
+               sizeof MPSIM_SOURCE_DIR "/scenarios/demo.yaml");
+        where = "in the source tree";
+        if (access(candidate, R_OK) != 0) {
+            fprintf(stderr,
+                    "mpsim run: no scenario given, and the demonstration scenario was found "
+                    "neither beside the executable (../scenarios/demo.yaml) nor at %s\n",
+                    candidate);
+            free(candidate);
+            return NULL;
+        }
+    }
+    if (!quiet)
+        fprintf(stderr, "mpsim run: no scenario given; running the demonstration %s (%s)\n",
+                candidate, where);
+    return candidate;
+}
+
+/* Checks that `path` can be created: its directory exists and is writable
+ * and the path is not a directory.  Prints why not and returns -1. */
+static int check_output_path(const char *path, int default_dir_may_be_missing)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mpsim run: cannot write results to '%s': it is a directory\n", path);
+        return -1;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    if (slash == NULL) {
+        dir = malloc(2);
+        if (dir)
+            memcpy(dir, ".", 2);
+    } else {
+        size_t len = slash == path ? 1 : (size_t)(slash - path);
+        dir = malloc(len + 1);
+        if (dir) {
+            memcpy(dir, path, len);
+            dir[len] = '\0';
+        }
+    }
+    if (dir == NULL) {
+        fputs("mpsim run: out of memory\n", stderr);
+        return -1;
+    }
+    int rc = 0;
+    if (stat(dir, &st) != 0) {
+        if (!(default_dir_may_be_missing && errno == ENOENT)) {
+            fprintf(stderr, "mpsim run: cannot write results to '%s': directory '%s': %s\n", path,
+                    dir, strerror(errno));
+            rc = -1;
+        } else if (access(".", W_OK) != 0) {
+            /* results/ will be created after the run: make sure it can be. */
+            fprintf(stderr, "mpsim run: cannot create '%s' in the current directory: %s\n", dir,
+                    strerror(errno));
+            rc = -1;
+        }
+    } else if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mpsim run: cannot write results to '%s': '%s' is not a directory\n", path,
+                dir);
+        rc = -1;
+    } else if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "mpsim run: cannot write results to '%s': directory '%s': %s\n", path, dir,
+                strerror(errno));
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
+/* Simulates, writes and prints; s holds n loaded scenarios that passed the
+ * batch check.  Returns the exit status. */
+static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size_t n,
+                              mpsim_run_options *opt, const char *out_path, int default_path,
+                              int argc, char **argv, mpsim_errors *errs)
+{
+    mps_progress prog;
+    mps_progress_init(&prog, stderr, !o->quiet && isatty(fileno(stderr)));
+    opt->progress = mps_progress_update;
+    opt->progress_ctx = &prog;
+
+    mpsim_results *r = NULL;
+    int status = run_cancel ? MPSIM_ERR_INTERRUPTED : mpsim_run(s, n, opt, &r, errs);
+    mps_progress_finish(&prog, status == MPSIM_OK);
+    if (status == MPSIM_OK && run_cancel)
+        status = MPSIM_ERR_INTERRUPTED;
+    if (status == MPSIM_ERR_INTERRUPTED) {
+        mpsim_results_free(r);
+        return interrupted();
+    }
+    if (status != MPSIM_OK) {
+        mps_cli_report_errors(errs, "the run");
+        mpsim_results_free(r);
+        return mps_cli_exit_status(status);
+    }
+
+    int rc = MPS_EXIT_OK;
+    if (mpsim_results_stamp(r, argc, argv) != MPSIM_OK) {
+        fputs("mpsim run: could not record the command line in the results (out of memory)\n",
+              stderr);
+        rc = MPS_EXIT_FAIL;
+    } else if (default_path && mkdir("results", 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mpsim run: cannot create directory 'results': %s\n", strerror(errno));
+        rc = MPS_EXIT_FAIL;
+    } else if (mpsim_results_write_hdf5(r, out_path, errs) != MPSIM_OK) {
+        mps_cli_report_errors(errs, "writing the results file");
+        fprintf(stderr, "mpsim run: no results written to '%s'\n", out_path);
+        rc = MPS_EXIT_FAIL;
+    } else if (run_cancel) {
+        /* The signal came while the file was being written: honour it, so
+         * exit 130 / 143 always means no file. */
+        remove(out_path);
+        rc = interrupted();
+    } else {
+        if (o->json)
+            mpsim_results_print_json(r, stdout);
+        else
+            mpsim_results_print_table(r, stdout);
+        if (!o->quiet)
+            fprintf(stderr, "mpsim run: results written to %s\n", out_path);
+    }
+    mpsim_results_free(r);
+    return rc;
+}
+
+int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
+{
+    struct sigaction old[2];
+    install_handlers(old);
+
+    char *demo = NULL;
+    char *const *inputs = o->inputs;
+    size_t n = o->n_inputs;
+    if (n == 0) {
+        demo = find_demo(o->quiet);
+        if (demo == NULL) {
+            restore_handlers(old);
+            return MPS_EXIT_FAIL;
+        }
+        inputs = &demo;
+        n = 1;
+    }
+
+    mpsim_errors errs;
+    mpsim_errors_init(&errs);
+    mpsim_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.paths = o->paths;
+    opt.paths_set = o->paths_set;
+    opt.seed = o->seed;
+    opt.seed_set = o->seed_set;
+    opt.threads = o->threads;
+    opt.keep_paths = o->keep_paths;
+    opt.cancel = &run_cancel;
+
+    char *default_out = NULL;
+    int rc;
+    mpsim_scenario **s = calloc(n, sizeof *s);
+    if (s == NULL) {
+        fputs("mpsim run: out of memory\n", stderr);
+        rc = MPS_EXIT_FAIL;
+        goto done;
+    }
+    int status = mps_cli_load_all(inputs, n, s, &errs);
+    if (status == MPSIM_OK)
+        status = mpsim_batch_check(s, n, &opt, &errs);
+    if (status != MPSIM_OK) {
+        mps_cli_report_errors(&errs, "loading the scenarios");
+        rc = mps_cli_exit_status(status);
+        goto done;
+    }
+
+    const char *out_path = o->output;
+    if (out_path == NULL) {
+        default_out = malloc(strlen(mpsim_scenario_name(s[0])) + sizeof "results/.h5");
+        if (default_out == NULL) {
+            fputs("mpsim run: out of memory\n", stderr);
+            rc = MPS_EXIT_FAIL;
+            goto done;
+        }
+        sprintf(default_out, "results/%s.h5", mpsim_scenario_name(s[0]));
+        out_path = default_out;
+    }
+    if (check_output_path(out_path, o->output == NULL) != 0) {
+        rc = MPS_EXIT_FAIL;
+        goto done;
+    }
+    rc = simulate_and_write(o, s, n, &opt, out_path, o->output == NULL, argc, argv, &errs);
+
+done:
+    restore_handlers(old);
+    if (s != NULL)
+        mps_cli_free_all(s, n);
+    free(s);
+    free(default_out);
+    free(demo);
+    mpsim_errors_clear(&errs);
+    return rc;
+}

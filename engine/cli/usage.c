@@ -1,0 +1,146 @@
+/*
+ * Help, usage and version text.  Help goes to stdout (it was asked for);
+ * the short usage after a mistake goes to stderr.
+ */
+#include "build_info.h"
+#include "cli/cli.h"
+
+static const char program_help[] =
+    "mpsim: Monte Carlo appraisal of portfolios of public mission programmes.\n"
+    "\n"
+    "Sets the HM Treasury Green Book static benefit-cost ratio beside the\n"
+    "distribution of outcomes once gates, overruns, delays and political churn\n"
+    "are simulated.\n"
+    "\n"
+    "usage:\n"
+    "  mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
+    "            [--threads T] [--keep-paths] [--json] [--quiet]\n"
+    "  mpsim static SCENARIO.yaml ... [--json]\n"
+    "  mpsim validate SCENARIO.yaml ... [--json]\n"
+    "  mpsim show RESULTS.h5 [--json]\n"
+    "  mpsim --version | --help | COMMAND --help\n"
+    "\n"
+    "commands:\n"
+    "  run       simulate the scenarios (the demonstration when none is given),\n"
+    "            write an HDF5 results file and print a summary\n"
+    "  static    the deterministic Green Book appraisal only\n"
+    "  validate  check scenario files; silent when they are good\n"
+    "  show      summarise an existing results file\n"
+    "\n"
+    "exit status: 0 success; 2 bad input or usage (nothing written); 1 any other\n"
+    "failure; 130 / 143 when stopped by SIGINT / SIGTERM (nothing written).\n";
+
+static const char run_help[] =
+    "usage: mpsim run [SCENARIO.yaml ...] [options]\n"
+    "\n"
+    "Simulates every scenario over the same paths (common random numbers),\n"
+    "writes the results file, then prints a table per scenario and the\n"
+    "comparison of each later scenario with the first.  Without a scenario it\n"
+    "runs the shipped demonstration portfolio, scenarios/demo.yaml.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  results file (default results/<first scenario name>.h5;\n"
+    "                     results/ is created when missing)\n"
+    "  --paths N          Monte Carlo paths, a whole number >= 1\n"
+    "                     (default: the first scenario's simulation.paths)\n"
+    "  --seed S           seed, 0 .. 18446744073709551615\n"
+    "                     (default: the first scenario's simulation.seed)\n"
+    "  --threads T        OpenMP threads, 1 .. 65536 (default: OpenMP's choice);\n"
+    "                     results do not depend on it\n"
+    "  --keep-paths       also store every path's metrics in the results file\n"
+    "  --json             print the JSON summary instead of the table\n"
+    "  -q, --quiet        no progress bar and no notes on stderr\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "The results file is written under a temporary name and renamed into place\n"
+    "when complete.  Ctrl-C stops the run cleanly (exit 130, nothing written);\n"
+    "a second Ctrl-C stops at once.\n";
+
+static const char static_help[] =
+    "usage: mpsim static SCENARIO.yaml ... [--json]\n"
+    "\n"
+    "Prints the deterministic Green Book appraisal of each scenario: every\n"
+    "uncertain input at its central value, optimism bias instead of overrun,\n"
+    "no delay, every gate passed, no churn.  Writes no file.\n"
+    "\n"
+    "options:\n"
+    "  --json      print the JSON summary (only the `static` block of each scenario)\n"
+    "  -h, --help  this help\n";
+
+static const char validate_help[] =
+    "usage: mpsim validate SCENARIO.yaml ... [--json]\n"
+    "\n"
+    "Loads every file and applies the batch rules (unique names; paths and\n"
+    "seed agreeing).  Prints nothing and exits 0 when all is well; otherwise\n"
+    "prints every error as file:line:column: key.path: message on stderr and\n"
+    "exits 2.\n"
+    "\n"
+    "options:\n"
+    "  --json      print {\"ok\": ..., \"errors\": [...]} on stdout in both cases\n"
+    "  -h, --help  this help\n";
+
+static const char show_help[] =
+    "usage: mpsim show RESULTS.h5 [--json]\n"
+    "\n"
+    "Prints the summary stored in a results file written by `mpsim run`: the\n"
+    "same table (or with --json, the same document) that the run printed.\n"
+    "\n"
+    "options:\n"
+    "  --json      print the JSON summary instead of the table\n"
+    "  -h, --help  this help\n";
+
+void mps_cli_print_help(mps_cli_command cmd, FILE *out)
+{
+    switch (cmd) {
+    case MPS_CMD_RUN:
+        fputs(run_help, out);
+        break;
+    case MPS_CMD_STATIC:
+        fputs(static_help, out);
+        break;
+    case MPS_CMD_VALIDATE:
+        fputs(validate_help, out);
+        break;
+    case MPS_CMD_SHOW:
+        fputs(show_help, out);
+        break;
+    default:
+        fputs(program_help, out);
+        break;
+    }
+}
+
+void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
+{
+    switch (cmd) {
+    case MPS_CMD_RUN:
+        fputs("usage: mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
+              "                 [--threads T] [--keep-paths] [--json] [--quiet]\n"
+              "(see 'mpsim run --help')\n",
+              out);
+        break;
+    case MPS_CMD_STATIC:
+        fputs("usage: mpsim static SCENARIO.yaml ... [--json]\n(see 'mpsim static --help')\n", out);
+        break;
+    case MPS_CMD_VALIDATE:
+        fputs("usage: mpsim validate SCENARIO.yaml ... [--json]\n"
+              "(see 'mpsim validate --help')\n",
+              out);
+        break;
+    case MPS_CMD_SHOW:
+        fputs("usage: mpsim show RESULTS.h5 [--json]\n(see 'mpsim show --help')\n", out);
+        break;
+    default:
+        fputs("usage: mpsim run|static|validate|show ... | --version | --help\n"
+              "(see 'mpsim --help')\n",
+              out);
+        break;
+    }
+}
+
+void mps_cli_print_version(FILE *out)
+{
+    fprintf(out, "mpsim %s\n", MPSIM_VERSION_STRING);
+    fprintf(out, "results and summary format version %d\n", MPSIM_FORMAT_VERSION);
+    fprintf(out, "built from revision %s with %s\n", MPS_GIT_REVISION, MPS_COMPILER);
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds mpsim (Release) and runs the demonstration portfolio, or whatever
+# `mpsim run` arguments are given: ./scripts/demo.sh --paths 20000
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+./scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+exec ./build/mpsim run "$@"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the build and test dependencies of mpsim (Debian / Ubuntu), and
+# only those that are missing, so rerunning it is quick and changes nothing.
+set -euo pipefail
+
+packages=(cmake gcc make pkg-config libgsl-dev libhdf5-dev librandom123-dev
+          libyaml-dev libcmocka-dev hdf5-tools)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup.sh: missing packages: ${missing[*]}; install them (this script knows only apt-get)" >&2
+  exit 1
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "setup.sh: missing packages: ${missing[*]}; run as root or install sudo" >&2
+    exit 1
+  fi
+fi
+
+echo "setup.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
