@@ -425,7 +425,7 @@ int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_err
     mps_h5_quiet quiet;
     mps_h5_quiet_begin(&quiet);
     mps_h5w w;
-    hid_t fapl = -1, file = -1;
+    hid_t fapl = -1, fcpl = -1, file = -1;
     if (mps_h5w_init(&w, path, errs) == 0) {
         if (!ok)
             mps_h5w_fail(&w, -1, NULL, "cannot set the file's permissions");
@@ -438,13 +438,19 @@ int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_err
         if (!w.failed && (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
                           H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0))
             mps_h5w_fail(&w, -1, NULL, "cannot set up file access");
-        if (!w.failed && (file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0)
+        /* The root group is created with the file: without this its object
+         * header would carry timestamps and identical runs would differ. */
+        fcpl = H5Pcreate(H5P_FILE_CREATE);
+        if (!w.failed && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
+            mps_h5w_fail(&w, -1, NULL, "cannot set up file creation");
+        if (!w.failed && (file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
             mps_h5w_fail(&w, -1, NULL, "cannot create the temporary file");
         if (!w.failed)
             write_contents(&w, file, r);
         if (file >= 0 && H5Fclose(file) < 0)
             mps_h5w_fail(&w, -1, NULL, "cannot close the file (disk full?)");
         mps_h5_close(fapl);
+        mps_h5_close(fcpl);
     }
     mps_h5w_close(&w);
     mps_h5_quiet_end(&quiet);
