@@ -55,7 +55,78 @@ typedef struct {
 
     int has_outcome;
     double outcome;        /* u, mission indicator units */
+
+    /* Unplanned spillovers (model.md section 5). */
+    int has_spillovers;
+    double spill_rate;     /* discoveries per £m actually spent, >= 0 */
+    mps_dist spill_value;  /* annual value of one discovery, £m; drawn per discovery */
+    int spill_lag;         /* >= 0, default 0 */
+    int spill_duration;    /* >= 0, default 30 */
+    double spill_decay;    /* [0, 1], default 0 */
 } mps_project;
+
+/** A link (model.md section 5): once `from` has succeeded, `to`'s gate
+ *  failure probabilities are multiplied by (1 - gate_uplift), and from
+ *  `from`'s first benefit year on, `to`'s direct benefits by
+ *  (1 + benefit_uplift).  Indices into mps_scenario.projects. */
+typedef struct {
+    int from, to;
+    double gate_uplift;    /* [0, 1], default 0 */
+    double benefit_uplift; /* >= -1, default 0 */
+} mps_link;
+
+/** Multipliers of one budget category (model.md section 6). */
+typedef struct {
+    int given;             /* 0: multiplier 0 (PDEL: RDEL's per-path draws) */
+    int per_regime;        /* 1: dist[r] for each regime r; 0: dist[0] in every regime */
+    mps_dist *dist;        /* [n_regimes] when per_regime, else [1]; NULL when !given */
+} mps_multiplier;
+
+/** The wider economy (model.md section 6).  Without an `economy` block,
+ *  present is 0, there is one regime "normal" and every multiplier is 0. */
+typedef struct {
+    int present;
+    int n_regimes;         /* >= 1 */
+    char **regime_names;   /* [n_regimes] */
+    double *initial;       /* [n_regimes], sums to 1 */
+    double *transition;    /* [n_regimes * n_regimes], row r = from regime r */
+    mps_multiplier multipliers[MPS_N_CATEGORIES];
+    double *profile;       /* impulse h_0 .. h_K, non-negative, sums to 1 */
+    int n_profile;         /* K + 1 >= 1; default [1] */
+    mps_dist crowding_in;  /* chi, default fixed 0 */
+    double tax_take;       /* [0, 1], default 0 */
+    int has_gdp;
+    double gdp_level;      /* baseline GDP in year 0, £m, > 0 */
+    double gdp_growth;     /* annual, > -1 */
+    double debt_ratio;     /* baseline debt-to-GDP ratio b >= 0, default 0 */
+    double debt_interest;  /* > -1, default 0 */
+} mps_economy;
+
+/** An uncertain input that may be correlated (scenario-format.md). */
+typedef enum {
+    MPS_INPUT_OVERRUN,     /* project's cost.overrun */
+    MPS_INPUT_DELAY,       /* project's delay */
+    MPS_INPUT_BENEFIT,     /* project's benefits.annual */
+    MPS_INPUT_MULTIPLIER,  /* economy.multipliers.<CAT>[.<regime>] */
+    MPS_INPUT_CROWDING_IN  /* economy.crowding_in */
+} mps_input_kind;
+
+typedef struct {
+    mps_input_kind kind;
+    int project;           /* project inputs: index into projects, else -1 */
+    int category;          /* multipliers: mps_category, else -1 */
+    int regime;            /* multipliers given per regime: the regime, else -1 */
+    char *key_path;        /* as written in the file */
+} mps_input_ref;
+
+/** The Gaussian copula: inputs in order of first appearance in the
+ *  `correlations` list, and the lower Cholesky factor of their correlation
+ *  matrix (n == 0 without correlations). */
+typedef struct {
+    int n;
+    mps_input_ref *inputs;
+    double *cholesky;      /* [n * n] row-major, L with L L^T = R */
+} mps_correlations;
 
 typedef struct {
     char *id;
@@ -106,6 +177,11 @@ struct mpsim_scenario {
     int include_wider_economy;   /* default 0 */
 
     double churn;          /* funding.churn, annual cancellation probability */
+
+    mps_link *links;
+    int n_links;
+    mps_economy economy;
+    mps_correlations correlations;
 
     mps_mission *missions;
     int n_missions;
