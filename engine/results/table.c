@@ -120,6 +120,44 @@ static void print_headline(FILE *out, const mpsim_results *r, const mpsim_scenar
     fprintf(out, "%" PRIu64 " paths\n", s->bcr_undefined);
 }
 
+/* Where the expected value comes from: the mean of each benefit component,
+ * whatever the switches say (interface.md `decomposition`), then the fiscal
+ * side when it is modelled. */
+static void print_decomposition(FILE *out, const mpsim_scenario_result *s)
+{
+    static const char *labels[MPSIM_N_DECOMP] = {
+        "Direct benefits", "Unplanned spillovers", "Cashable savings", "Wider economy (GDP)"};
+    double total = 0.0;
+    for (int d = 0; d < MPSIM_N_DECOMP; d++)
+        total += s->decomposition[d];
+    fputs("\n    Value decomposition (mean PV, £m; shares of their sum)\n", out);
+    for (int d = 0; d < MPSIM_N_DECOMP; d++) {
+        fputs("    ", out);
+        pad(out, labels[d], 30);
+        num(out, s->decomposition[d], 12, 1);
+        if (total > 0.0)
+            fprintf(out, "  %5.1f%%", 100.0 * s->decomposition[d] / total);
+        fputc('\n', out);
+    }
+    const double tax = s->stats[MPSIM_M_PV_TAX][MPSIM_STAT_MEAN];
+    const double debt = s->stats[MPSIM_M_DEBT_RATIO_CHANGE_END][MPSIM_STAT_MEAN];
+    fputs("    ", out);
+    pad(out, "Net exchequer cost (£m)", 30);
+    num(out, s->stats[MPSIM_M_PV_EXCHEQUER][MPSIM_STAT_MEAN], 12, 1);
+    fputc('\n', out);
+    if (tax != 0.0 || debt != 0.0) {
+        fputs("    ", out);
+        pad(out, "Tax receipts (£m)", 30);
+        num(out, tax, 12, 1);
+        fputs("\n    ", out);
+        pad(out, "Debt-to-GDP change, last year", 30);
+        if (isfinite(debt))
+            fprintf(out, "%+12.5f\n", debt);
+        else
+            num(out, debt, 12, 5);
+    }
+}
+
 static void print_missions(FILE *out, const mpsim_scenario_result *s)
 {
     if (s->n_missions == 0)
@@ -163,7 +201,8 @@ static void print_projects(FILE *out, const mpsim_scenario_result *s)
         pad(out, "Project", w);
         fputs("  ", out);
         pad(out, "Kind", wk);
-        fputs("  P(success)  PV cost (£m)  PV benefits (£m)\n", out);
+        fputs("  P(success)  PV cost (£m)  PV benefits (£m)"
+              "    Direct  Spillovers   Savings       GDP\n", out);
         for (size_t i = 0; i < s->n_projects; i++) {
             const mpsim_project_result *p = &s->projects[i];
             fputs("    ", out);
@@ -173,6 +212,10 @@ static void print_projects(FILE *out, const mpsim_scenario_result *s)
             num(out, p->p_success, 12, 3);
             num(out, p->mean_pv_cost, 14, 1);
             num(out, p->mean_pv_benefits, 18, 1);
+            num(out, p->mean_pv_direct, 10, 1);
+            num(out, p->mean_pv_spillovers, 12, 1);
+            num(out, p->mean_pv_savings, 10, 1);
+            num(out, p->mean_pv_gdp, 10, 1);
             fputc('\n', out);
         }
     }
@@ -246,6 +289,7 @@ void mpsim_results_print_table(const mpsim_results *r, FILE *out)
             continue;
         }
         print_headline(out, r, s);
+        print_decomposition(out, s);
         print_missions(out, s);
         print_projects(out, s);
     }
