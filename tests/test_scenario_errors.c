@@ -2,8 +2,8 @@
  * Every validation rule of the scenario loader provoked on purpose.  Each
  * case asserts the status (MPSIM_ERR_INPUT, no scenario), and an error
  * with exactly the expected file, line, column and key path whose message
- * contains the expected text.  The column is found by locating a marker in
- * the expected line, so the cases read like the YAML they test.
+ * contains the expected text (scenario_expect.h).  Links, spillovers, the
+ * economy and correlations are in test_scenario_errors_portfolio.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "scenario/scenario.h"
 #include "test_support.h"
+#include "scenario_expect.h"
 
 /* Eight lines: a project without cost.  Extra project keys go on line 9. */
 #define HEAD                                                                            \
@@ -31,69 +32,25 @@
     "        cost: {profile: [10]}\n"
 #define PROJECT "missions.m.projects.p"
 
-/* 1-based column of `needle` in line `line` of text (0 when needle is NULL). */
-static int column_of(const char *text, int line, const char *needle)
-{
-    if (needle == NULL)
-        return 0;
-    const char *p = text;
-    for (int l = 1; l < line; l++) {
-        p = strchr(p, '\n');
-        assert_non_null(p);
-        p++;
-    }
-    const char *end = strchr(p, '\n');
-    size_t n = end ? (size_t)(end - p) : strlen(p);
-    for (size_t i = 0; i + strlen(needle) <= n; i++)
-        if (strncmp(p + i, needle, strlen(needle)) == 0)
-            return (int)i + 1;
-    fail_msg("marker '%s' is not on line %d", needle, line);
-    return 0;
-}
-
-static int has_error(const mpsim_errors *e, const char *file, int line, int column,
-                     const char *key_path, const char *msg)
-{
-    for (size_t i = 0; i < e->count; i++) {
-        const mpsim_error *it = &e->items[i];
-        if (strcmp(it->file, file) == 0 && it->line == line && it->column == column &&
-            strcmp(it->key_path, key_path) == 0 && strstr(it->message, msg) != NULL)
-            return 1;
-    }
-    return 0;
-}
-
-/* Loads text as "bad.yaml" and expects the error described. */
-static void expect_at(const char *text, int line, const char *marker, const char *key_path,
-                      const char *msg)
-{
-    int column = column_of(text, line, marker);
-    mpsim_errors e = mps_test_load_bad(text);
-    if (!has_error(&e, "bad.yaml", line, column, key_path, msg)) {
-        mpsim_errors_print(&e, stderr);
-        mpsim_errors_clear(&e);
-        fail_msg("expected bad.yaml:%d:%d: %s: ...%s...", line, column, key_path, msg);
-    }
-    mpsim_errors_clear(&e);
-}
-
 static void test_unknown_and_unsupported_keys(void **state)
 {
     (void)state;
     expect_at(MINIMAL "horizn: 5\n", 10, "horizn", "horizn",
               "unknown key 'horizn'; allowed here: mpsim, name, description, base_year, horizon, "
-              "simulation, appraisal, funding, missions (did you mean 'horizon'?)");
+              "simulation, appraisal, funding, missions, economy, correlations, links (did you "
+              "mean 'horizon'?)");
     expect_at(MINIMAL "        benefits: {annual: 5, duraton: 3}\n", 10, "duraton",
               PROJECT ".benefits.duraton",
               "unknown key 'duraton'; allowed here: annual, lag, ramp, duration, decay, type");
     expect_at(MINIMAL "        colour: red\n", 10, "colour", PROJECT ".colour",
               "allowed here: id, name, kind, category, start, cost, delay, stages, benefits, "
-              "outcome");
+              "outcome, spillovers");
     expect_at(MINIMAL "simulation: {paths: 10, sed: 3}\n", 10, "sed", "simulation.sed",
               "unknown key 'sed'; allowed here: paths, seed (did you mean 'seed'?)");
 
-    static const char *const top[] = {"economy", "management", "correlations", "links",
-                                      "extends"};
+    /* Keys of the format that this version still refuses (economy, links,
+     * correlations and spillovers are supported: test_scenario_errors_portfolio.c). */
+    static const char *const top[] = {"management", "extends"};
     for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
         char text[512];
         snprintf(text, sizeof text, MINIMAL "%s: {}\n", top[i]);
@@ -105,8 +62,6 @@ static void test_unknown_and_unsupported_keys(void **state)
               "funding.spending_review", "not supported yet");
     expect_at(MINIMAL "funding: {ringfence: [PDEL]}\n", 10, "ringfence", "funding.ringfence",
               "not supported yet");
-    expect_at(MINIMAL "        spillovers: {rate: 0.01}\n", 10, "spillovers",
-              PROJECT ".spillovers", "'spillovers' is not supported yet");
     expect_at(MINIMAL "        prevention: {effect: 1}\n", 10, "prevention",
               PROJECT ".prevention", "'prevention' is not supported yet");
     /* A repeated key is an error at the repeat. */
@@ -301,7 +256,8 @@ static void test_project_cost_delay(void **state)
     expect_at(HEAD "        cost: {profile: [1], optimism_bias: {dist: fixed, value: 1}}\n", 9,
               "{dist", PROJECT ".cost.optimism_bias",
               "must be a number, not a distribution; distributions ({dist: ...}) are allowed "
-              "only at cost.overrun, delay and benefits.annual");
+              "only at cost.overrun, delay, benefits.annual, spillovers.value, "
+              "economy.multipliers and economy.crowding_in");
     /* cost.overrun needs positive support. */
     static const struct {
         const char *overrun, *marker, *got;

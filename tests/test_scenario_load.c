@@ -466,6 +466,18 @@ static void test_load_reference_file(void **state)
     assert_int_equal(s->n_missions, 2);
     assert_int_equal(s->n_projects, 4);
     assert_int_equal(s->projects[2].mission, 1);
+    /* The portfolio-wide keys it documents (test_scenario_load_portfolio.c
+     * checks their values in detail). */
+    assert_true(s->projects[0].has_spillovers);
+    assert_int_equal(s->n_links, 1);
+    assert_int_equal(s->links[0].from, 0);
+    assert_int_equal(s->links[0].to, 1);
+    assert_true(s->economy.present);
+    assert_int_equal(s->economy.n_regimes, 2);
+    assert_true(s->economy.multipliers[MPS_CDEL].per_regime);
+    assert_false(s->economy.multipliers[MPS_PDEL].given);
+    assert_int_equal(s->correlations.n, 4);
+    assert_non_null(s->correlations.cholesky);
     mpsim_scenario_free(s);
     mpsim_errors_clear(&e);
 }

@@ -7,6 +7,28 @@
 
 #include "scenario/scenario.h"
 
+static void economy_free(mps_economy *e)
+{
+    if (e->regime_names != NULL)
+        for (int r = 0; r < e->n_regimes; r++)
+            free(e->regime_names[r]);
+    free(e->regime_names);
+    free(e->initial);
+    free(e->transition);
+    for (int c = 0; c < MPS_N_CATEGORIES; c++)
+        free(e->multipliers[c].dist);
+    free(e->profile);
+}
+
+static void correlations_free(mps_correlations *c)
+{
+    if (c->inputs != NULL)
+        for (int i = 0; i < c->n; i++)
+            free(c->inputs[i].key_path);
+    free(c->inputs);
+    free(c->cholesky);
+}
+
 void mpsim_scenario_free(mpsim_scenario *s)
 {
     if (s == NULL)
@@ -28,6 +50,9 @@ void mpsim_scenario_free(mpsim_scenario *s)
         free(s->projects[i].gates);
     }
     free(s->projects);
+    free(s->links);
+    economy_free(&s->economy);
+    correlations_free(&s->correlations);
     free(s);
 }
 

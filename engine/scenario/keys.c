@@ -12,13 +12,12 @@
 
 #include "scenario/load_internal.h"
 
-/* Edit distance, capped: only small distances matter for a suggestion. */
-static size_t edit_distance(const char *a, const char *b)
+size_t mps_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t prev[65], cur[65];
+    if (la > MPS_ID_MAX || lb > MPS_ID_MAX)
+        return 999;
+    size_t prev[MPS_ID_MAX + 1], cur[MPS_ID_MAX + 1];
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -54,7 +53,7 @@ static void unknown_key(mps_loader *L, const mps_ynode *k, const mps_key_spec *k
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance(k->text, keys[i].name);
+        size_t d = mps_edit_distance(k->text, keys[i].name);
         if (d < best_d && !keys[i].unsupported) {
             best_d = d;
             best = keys[i].name;

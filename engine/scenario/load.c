@@ -2,7 +2,9 @@
  * mpsim_scenario_load: source text -> YAML tree -> validated mps_scenario.
  *
  * The top level, `simulation`, `appraisal` and `funding` are read here; the
- * missions and projects in load_mission.c and load_project.c.  Validation
+ * missions and projects in load_mission.c and load_project.c; `economy`,
+ * `links` and `correlations` in load_economy.c, load_links.c and
+ * load_correlations.c, after the missions because they refer to projects.  Validation
  * carries on after an error so that one run reports every mistake in the
  * file; only a YAML syntax error or a broken limit stops it early.
  */
@@ -17,8 +19,8 @@
 static const mps_key_spec top_keys[] = {
     {"mpsim", 0},       {"name", 0},          {"description", 0}, {"base_year", 0},
     {"horizon", 0},     {"simulation", 0},    {"appraisal", 0},   {"funding", 0},
-    {"missions", 0},    {"economy", 1},       {"management", 1},  {"correlations", 1},
-    {"links", 1},       {"extends", 1},
+    {"missions", 0},    {"economy", 0},       {"management", 1},  {"correlations", 0},
+    {"links", 0},       {"extends", 1},
 };
 static const mps_key_spec simulation_keys[] = {{"paths", 0}, {"seed", 0}};
 static const mps_key_spec appraisal_keys[] = {
@@ -201,6 +203,14 @@ static void load_top(mps_loader *L, const mps_ynode *root)
         mps_load_missions(L, v);
     else
         mps_missing_key(L, root, "missions", "a list of missions, each with its projects");
+    /* The economy is filled even when absent (one regime, no multipliers),
+     * and before the correlations, which name its multipliers. */
+    mps_load_economy(L, mps_map_get(root, "economy", NULL));
+    if ((v = mps_map_get(root, "links", NULL)) != NULL)
+        mps_load_links(L, v);
+    const mps_ynode *key = NULL;
+    if ((v = mps_map_get(root, "correlations", &key)) != NULL)
+        mps_load_correlations(L, v, key);
 }
 
 /* Errors without a line ("too many errors") go last. */

@@ -49,6 +49,9 @@ typedef struct {
     mps_scenario *s;
     int base_year_ok;  /**< s->base_year holds a valid value */
     int horizon_ok;    /**< s->horizon holds a valid value (given or default) */
+    int regimes_ok;    /**< s->economy's regime names are valid, so mappings by
+                            regime can be checked against them */
+    int regimes_given; /**< the file has economy.regimes (else one regime, "normal") */
     mps_seen_id *ids;
     size_t n_ids, cap_ids;
 } mps_loader;
@@ -101,6 +104,10 @@ int mps_check_mapping(mps_loader *L, const mps_ynode *node, const mps_key_spec *
 const mps_ynode *mps_map_get(const mps_ynode *m, const char *key, const mps_ynode **key_node);
 /** Reports "missing required key" at mapping m, key path current + key. */
 void mps_missing_key(mps_loader *L, const mps_ynode *m, const char *key, const char *allowed);
+/** Edit distance between a and b (insertions, deletions, substitutions),
+ *  for "did you mean" suggestions; strings longer than MPS_ID_MAX count as
+ *  far from everything. */
+size_t mps_edit_distance(const char *a, const char *b);
 
 /* --------------------------------------------------------------- getters */
 
@@ -140,5 +147,44 @@ void mps_project_defaults(mps_project *p, int mission, int base_year);
 void mps_load_project_body(mps_loader *L, const mps_ynode *m, mps_project *p);
 /** The `missions` list: fills s->missions and s->projects. */
 void mps_load_missions(mps_loader *L, const mps_ynode *n);
+
+/* ------------------------------------------- look-ups (lookup.c), after
+ * the missions are loaded */
+
+/** Index of the project with this id, or -1. */
+int mps_find_project(const mps_scenario *s, const char *id);
+/** Index of the mission with this id, or -1. */
+int mps_find_mission(const mps_scenario *s, const char *id);
+/** "a, b, c": the (at most) three project ids nearest to `id` by edit
+ *  distance, nearest first, into buf ("none" without projects). */
+void mps_nearest_projects(const mps_scenario *s, const char *id, char *buf, size_t size);
+
+/* --------------------------- links, economy, correlations (model.md 5, 6) */
+
+/** The top-level `links` list (after the missions). */
+void mps_load_links(mps_loader *L, const mps_ynode *n);
+/** The `economy` block; n NULL sets the defaults of model.md section 6
+ *  (one regime "normal", no multipliers, profile [1]).  Call once, before
+ *  the correlations. */
+void mps_load_economy(mps_loader *L, const mps_ynode *n);
+/** economy.regimes (the key path is extended here); sets L->regimes_ok. */
+void mps_load_regimes(mps_loader *L, const mps_ynode *n);
+/** "slack, normal": the regime names (cut short with ", ..." when long),
+ *  into buf. */
+void mps_regime_list(const mps_economy *e, char *buf, size_t size);
+/** Fills the default regimes (one regime, "normal") and profile ([1]) into
+ *  e, freeing what they replace; returns 0 when out of memory. */
+int mps_economy_defaults(mps_economy *e);
+/** A mapping by regime name (economy.regimes.names): values[r] gets the
+ *  value node of regime r (values has s->economy.n_regimes slots).  Reports
+ *  keys that are not regimes (listing the regimes), repeated keys, and every
+ *  regime not named (a mapping by regime must name them all).  Returns 1
+ *  when every regime is named once and nothing else; 0 otherwise, and
+ *  without a report when the regimes themselves are invalid. */
+int mps_load_by_regime(mps_loader *L, const mps_ynode *m, const mps_ynode **values);
+/** The top-level `correlations` list (after the missions and the economy);
+ *  key is the `correlations` key node, where an inconsistent matrix is
+ *  reported. */
+void mps_load_correlations(mps_loader *L, const mps_ynode *n, const mps_ynode *key);
 
 #endif

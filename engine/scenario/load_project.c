@@ -1,6 +1,6 @@
 /*
- * One project of a mission (model.md section 4): identity, cost, delay,
- * gates, direct benefits and mission outcome.  Every rule is checked here
+ * One project of a mission (model.md sections 4 and 5): identity, cost,
+ * delay, gates, direct benefits, mission outcome and unplanned spillovers.  Every rule is checked here
  * and every failure reported; the caller decides the project's key path.
  */
 #include <stdio.h>
@@ -12,12 +12,15 @@
 static const mps_key_spec project_keys[] = {
     {"id", 0},    {"name", 0},   {"kind", 0},     {"category", 0},
     {"start", 0}, {"cost", 0},   {"delay", 0},    {"stages", 0},
-    {"benefits", 0}, {"outcome", 0}, {"spillovers", 1}, {"prevention", 1},
+    {"benefits", 0}, {"outcome", 0}, {"spillovers", 0}, {"prevention", 1},
 };
 static const mps_key_spec cost_keys[] = {{"profile", 0}, {"overrun", 0}, {"optimism_bias", 0}};
 static const mps_key_spec stage_keys[] = {{"after", 0}, {"p", 0}};
 static const mps_key_spec benefit_keys[] = {
     {"annual", 0}, {"lag", 0}, {"ramp", 0}, {"duration", 0}, {"decay", 0}, {"type", 0},
+};
+static const mps_key_spec spillover_keys[] = {
+    {"rate", 0}, {"value", 0}, {"lag", 0}, {"duration", 0}, {"decay", 0},
 };
 #define N_KEYS(t) (sizeof(t) / sizeof(t)[0])
 
@@ -37,6 +40,8 @@ void mps_project_defaults(mps_project *p, int mission, int base_year)
     p->ramp = 1;
     p->duration = 30;
     p->benefit_type = MPS_BENEFIT_ECONOMIC;
+    p->spill_value = mps_dist_fixed(0.0);
+    p->spill_duration = 30;
 }
 
 /* Runs get(L, value) with the key path extended by `key`, when present. */
@@ -233,6 +238,55 @@ static void load_benefits(mps_loader *L, const mps_ynode *n, mps_project *p)
     }
 }
 
+/* Unplanned spillovers (model.md section 5).  The value may be any
+ * distribution: a discovery is usually worth something (a heavy-tailed
+ * lognormal is the typical choice), but a symmetric normal, which can be
+ * negative, is a legitimate statement of uncertainty and is not clipped. */
+static void load_spillovers(mps_loader *L, const mps_ynode *n, mps_project *p)
+{
+    char buf[MPS_GOT_SIZE];
+    if (!mps_check_mapping(L, n, spillover_keys, N_KEYS(spillover_keys),
+                           "the project's spillovers"))
+        return;
+    int ok = 1;
+    const mps_ynode *v;
+    if ((v = mps_map_get(n, "rate", NULL)) != NULL) {
+        size_t mark = mps_path_key(L, "rate");
+        double rate;
+        if (mps_get_number(L, v, &rate)) {
+            if (rate < 0) {
+                mps_load_error(L, v, "must be >= 0: expected discoveries per £m actually spent "
+                                     "(got %s)", mps_got(v, buf, sizeof buf));
+                ok = 0;
+            } else {
+                p->spill_rate = rate;
+            }
+        } else {
+            ok = 0;
+        }
+        mps_path_restore(L, mark);
+    } else {
+        mps_missing_key(L, n, "rate", "expected discoveries per £m actually spent, >= 0");
+        ok = 0;
+    }
+    if ((v = mps_map_get(n, "value", NULL)) != NULL) {
+        size_t mark = mps_path_key(L, "value");
+        ok = mps_load_dist(L, v, &p->spill_value, NULL) && ok;
+        mps_path_restore(L, mark);
+    } else {
+        mps_missing_key(L, n, "value", "the annual benefit of one discovery, £m: a number or a "
+                                       "distribution such as {dist: lognormal, median: 2, p90: 20}");
+        ok = 0;
+    }
+    if ((v = mps_map_get(n, "lag", NULL)) != NULL)
+        WITH_KEY(L, "lag", mps_get_int(L, v, 0, MPS_YEARS_MAX, &p->spill_lag));
+    if ((v = mps_map_get(n, "duration", NULL)) != NULL)
+        WITH_KEY(L, "duration", mps_get_int(L, v, 0, MPS_YEARS_MAX, &p->spill_duration));
+    if ((v = mps_map_get(n, "decay", NULL)) != NULL)
+        WITH_KEY(L, "decay", mps_get_prob(L, v, &p->spill_decay));
+    p->has_spillovers = ok;
+}
+
 static void load_start(mps_loader *L, const mps_ynode *v, mps_project *p)
 {
     int start;
@@ -291,4 +345,6 @@ void mps_load_project_body(mps_loader *L, const mps_ynode *m, mps_project *p)
             p->has_outcome = 1;
         mps_path_restore(L, mark);
     }
+    if ((v = mps_map_get(m, "spillovers", NULL)) != NULL)
+        WITH_KEY(L, "spillovers", load_spillovers(L, v, p));
 }

@@ -119,7 +119,8 @@ static int scalar_of(mps_loader *L, const mps_ynode *n, const char *expected, mp
     char buf[MPS_GOT_SIZE];
     if (n->type == MPS_YNODE_MAPPING && mps_map_get(n, "dist", NULL) != NULL) {
         mps_load_error(L, n, "must be %s, not a distribution; distributions ({dist: ...}) are "
-                             "allowed only at cost.overrun, delay and benefits.annual",
+                             "allowed only at cost.overrun, delay, benefits.annual, spillovers.value, "
+                             "economy.multipliers and economy.crowding_in",
                        expected);
         return 0;
     }
