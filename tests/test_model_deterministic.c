@@ -363,7 +363,7 @@ static void test_certain_failure(void **state)
     assert_true(ser(&x, MPS_S_COST, 2) == 0.0);
     assert_true(met(&x, MPSIM_M_PV_BENEFITS) == 0.0);
     NEAR(met(&x, MPSIM_M_BCR), 0.0);
-    assert_true(ser(&x, MPS_N_CORE_SERIES + 0, 19) == 0.0);
+    assert_true(ser(&x, mps_model_mission_series(x.m, 0), 19) == 0.0);
     /* The static appraisal passes every gate: 30 spent, e = 3. */
     mpsim_static_result st;
     mps_static_appraise(x.m, &st);
@@ -417,7 +417,7 @@ static void test_missions(void **state)
                  "  - id: untargeted\n"
                  "    projects:\n"
                  "      - {id: p7, category: RDEL, cost: {profile: [1]}, outcome: 2}\n");
-    int homes = MPS_N_CORE_SERIES + 0;
+    int homes = mps_model_mission_series(x.m, 0);
     /* p1: e = 2, L = 1: benefit year i in model year 3 + i adds
      * 0.6 * min(1, (i+1)/3): 0.2, 0.4, 0.6, 0.6, ... (the outcome outlasts
      * the 2-year benefit stream).  p2: s = 2, e = 3, no benefits so L = 0,
@@ -435,12 +435,17 @@ static void test_missions(void **state)
     assert_int_equal(x.r->mission_year[4], -1);
     /* No target: the indicator is reported, no year. */
     assert_int_equal(x.r->mission_year[5], -1);
-    NEAR(ser(&x, MPS_N_CORE_SERIES + 5, 1), 2.0);
-    assert_true(ser(&x, MPS_N_CORE_SERIES + 5, 0) == 0.0);
+    NEAR(ser(&x, mps_model_mission_series(x.m, 5), 1), 2.0);
+    assert_true(ser(&x, mps_model_mission_series(x.m, 5), 0) == 0.0);
     /* Series declared as data. */
     assert_int_equal(mps_model_n_series(x.m), MPS_N_CORE_SERIES + 6);
     assert_string_equal(mps_model_series(x.m, MPS_S_CUMULATIVE_NPV)->name, "cumulative_npv");
+    /* Without spillovers or an economy, missions follow the core series. */
+    assert_int_equal(mps_model_mission_series(x.m, 2), MPS_N_CORE_SERIES + 2);
     assert_string_equal(mps_model_series(x.m, MPS_N_CORE_SERIES + 2)->name, "mission_tol-out");
+    assert_int_equal(mps_model_series_find(x.m, "mission_tol-out"), MPS_N_CORE_SERIES + 2);
+    assert_int_equal(mps_model_series_find(x.m, "gdp"), -1);
+    assert_int_equal(mps_model_series_find(x.m, "spillovers"), -1);
     assert_null(mps_model_series(x.m, MPS_N_CORE_SERIES + 6));
     run_free(&x);
 }

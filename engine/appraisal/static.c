@@ -8,7 +8,10 @@
  *   - cost c_j * (1 + optimism_bias) in place of the overrun: the uplift
  *     stands in for overrun, so the overrun distribution is not used;
  *   - no delay: D = 0 whatever the delay distribution's central value;
- *   - every gate passed and no churn (the decisions are all favourable).
+ *   - every gate passed and no churn (the decisions are all favourable);
+ *   - no links, no spillovers and no wider economy: the non-stochastic
+ *     decisions mode switches them off in the kernel, so pv_spillovers and
+ *     pv_gdp are 0 whatever include_spillovers and include_wider_economy say.
  * The benefit types and the cost_savings convention are those of the
  * dynamic appraisal, so the two numbers are comparable.
  */

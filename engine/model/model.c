@@ -5,7 +5,8 @@
  * Everything that does not change between paths is computed here once:
  * discount factors, stream keys (hashing names is far too slow for the hot
  * loop), indicator thresholds, the output series declared as data, and the
- * static appraisal.  The model is read-only afterwards, so threads share it.
+ * static appraisal.  Links, the economy and the copula are prepared in
+ * interactions.c.  The model is read-only afterwards, so threads share it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/util.h"
 #include "model/model_internal.h"
 #include "random/stream.h"
+#include "random/stream_names.h"
 
 #define MPS_UNITS_MONEY "GBP m per year, real base-year prices"
 
@@ -35,13 +37,26 @@ static const mps_series_def core_series[MPS_N_CORE_SERIES] = {
     {"savings", "Cashable public-sector savings", MPS_UNITS_MONEY},
 };
 
+/* Series of what a scenario models, appended after the core ones when
+ * modelled (interface.md: "(when modelled)"). */
+static const mps_series_def spillovers_series = {
+    "spillovers", "Benefits of unplanned spillover discoveries (model.md section 5)",
+    MPS_UNITS_MONEY};
+static const mps_series_def gdp_series = {
+    "gdp", "Change in GDP from the portfolio's spend through the multipliers, "
+           "crowding-in included (model.md section 6)",
+    MPS_UNITS_MONEY};
+static const mps_series_def debt_series = {
+    "debt_ratio_change",
+    "Change in the public debt-to-GDP ratio against the baseline (0 without a gdp block)", "1"};
+
 void mps_model_free(mps_model *m)
 {
     if (m == NULL)
         return;
     if (m->series != NULL) {
         /* Mission series own their name and description. */
-        for (int i = MPS_N_CORE_SERIES; i < m->n_series; i++) {
+        for (int i = m->first_mission_series; i < m->n_series; i++) {
             free((void *)m->series[i].name);
             free((void *)m->series[i].description);
         }
@@ -49,6 +64,7 @@ void mps_model_free(mps_model *m)
     free(m->series);
     free(m->mission_threshold);
     free(m->gate_keys);
+    mps_model_free_interactions(m);
     free(m->projects);
     free(m->df_standard);
     free(m->df_health);
@@ -62,10 +78,11 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     const mps_project *p = &s->projects[k];
     mps_model_project *mp = &m->projects[k];
 
-    mp->key_overrun = mps_key_project(p->id, "overrun");
-    mp->key_delay = mps_key_project(p->id, "delay");
-    mp->key_benefit = mps_key_project(p->id, "benefit");
-    mp->key_churn = mps_key_project(p->id, "churn");
+    mp->key_overrun = mps_key_project(p->id, MPS_PURPOSE_OVERRUN);
+    mp->key_delay = mps_key_project(p->id, MPS_PURPOSE_DELAY);
+    mp->key_benefit = mps_key_project(p->id, MPS_PURPOSE_BENEFIT);
+    mp->key_churn = mps_key_project(p->id, MPS_PURPOSE_CHURN);
+    mp->key_spill = mps_key_project(p->id, MPS_PURPOSE_SPILLOVER);
     /* A gate's key is named by its position `after` and by how many earlier
      * gates share that position, never by its index in the list, so adding
      * a gate elsewhere does not change this one's draw. */
@@ -84,6 +101,7 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     mp->cost_series = MPS_S_COST_CDEL + (int)p->category;
     mp->df_benefit = (p->has_benefits && p->benefit_type == MPS_BENEFIT_HEALTH)
                          ? m->df_health : m->df_standard;
+    mp->corr_overrun = mp->corr_delay = mp->corr_benefit = -1;
 }
 
 static int prepare_missions(mps_model *m)
@@ -94,12 +112,18 @@ static int prepare_missions(mps_model *m)
     if (m->mission_threshold == NULL || m->series == NULL)
         return MPSIM_ERR_FAIL;
     memcpy(m->series, core_series, sizeof core_series);
+    if (m->series_spillovers >= 0)
+        m->series[m->series_spillovers] = spillovers_series;
+    if (m->series_gdp >= 0)
+        m->series[m->series_gdp] = gdp_series;
+    if (m->series_debt >= 0)
+        m->series[m->series_debt] = debt_series;
     for (int i = 0; i < m->n_missions; i++) {
         const mps_mission *mi = &s->missions[i];
         double x = mi->target_value;
         /* "Reaches X" tolerates rounding in sums of ramp fractions. */
         m->mission_threshold[i] = mi->has_target ? x - 1e-9 * fmax(1.0, fabs(x)) : INFINITY;
-        mps_series_def *d = &m->series[MPS_N_CORE_SERIES + i];
+        mps_series_def *d = &m->series[m->first_mission_series + i];
         d->name = mps_asprintf("mission_%s", mi->id);
         d->description = mi->name != NULL
                              ? mps_asprintf("Indicator of mission %s (%s)", mi->id, mi->name)
@@ -121,7 +145,17 @@ int mps_model_create(const mps_scenario *s, mps_model **out)
     m->horizon = s->horizon;
     m->n_projects = s->n_projects;
     m->n_missions = s->n_missions;
-    m->n_series = MPS_N_CORE_SERIES + s->n_missions;
+    /* The optional series: spillovers when any project has them, the
+     * economy's when there is an economy block; missions after them. */
+    int n = MPS_N_CORE_SERIES;
+    for (int k = 0; k < s->n_projects; k++)
+        if (s->projects[k].has_spillovers)
+            m->any_spillovers = 1;
+    m->series_spillovers = m->any_spillovers ? n++ : -1;
+    m->series_gdp = s->economy.present ? n++ : -1;
+    m->series_debt = s->economy.present ? n++ : -1;
+    m->first_mission_series = n;
+    m->n_series = n + s->n_missions;
 
     size_t h = (size_t)m->horizon;
     m->df_standard = mps_calloc(h, sizeof *m->df_standard);
@@ -143,6 +177,10 @@ int mps_model_create(const mps_scenario *s, mps_model **out)
     for (int k = 0; k < s->n_projects; k++) {
         prepare_project(m, k, gk);
         gk += s->projects[k].n_gates;
+    }
+    if (mps_model_prepare_interactions(m) != MPSIM_OK) {
+        mps_model_free(m);
+        return MPSIM_ERR_FAIL;
     }
 
     /* The static appraisal is a single deterministic path: compute it now,
@@ -170,6 +208,21 @@ const mps_series_def *mps_model_series(const mps_model *m, int i)
     return &m->series[i];
 }
 
+int mps_model_series_find(const mps_model *m, const char *name)
+{
+    for (int i = 0; name != NULL && i < m->n_series; i++)
+        if (strcmp(m->series[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int mps_model_mission_series(const mps_model *m, int mission)
+{
+    if (mission < 0 || mission >= m->n_missions)
+        return -1;
+    return m->first_mission_series + mission;
+}
+
 const double *mps_model_df(const mps_model *m, mps_benefit_type type)
 {
     /* Saving flows are cash: they take the standard schedule. */
@@ -190,6 +243,13 @@ void mps_workspace_free(mps_workspace *w)
     free(w->series);
     free(w->flow_economic);
     free(w->flow_health);
+    free(w->flow_spill);
+    free(w->flow_gdp);
+    free(w->regime);
+    free(w->mult);
+    free(w->gdp_coef);
+    free(w->corr_z);
+    free(w->corr_value);
     free(w->success);
     free(w->project_pv);
     free(w->mission_year);
@@ -208,11 +268,23 @@ mps_workspace *mps_workspace_alloc(const mps_model *m)
     w->series = mps_calloc((size_t)m->n_series * h, sizeof *w->series);
     w->flow_economic = mps_calloc(h, sizeof *w->flow_economic);
     w->flow_health = mps_calloc(h, sizeof *w->flow_health);
+    w->flow_spill = mps_calloc(h, sizeof *w->flow_spill);
+    w->flow_gdp = mps_calloc(h, sizeof *w->flow_gdp);
+    w->regime = mps_calloc(h, sizeof *w->regime);
+    size_t nm = (size_t)MPS_N_CATEGORIES * (size_t)m->econ.n_regimes;
+    w->mult = mps_calloc(nm, sizeof *w->mult);
+    w->gdp_coef = mps_calloc(nm, sizeof *w->gdp_coef);
+    /* One spare element so that a scenario without correlations still
+     * gets non-NULL buffers. */
+    w->corr_z = mps_calloc((size_t)m->copula.n + 1u, sizeof *w->corr_z);
+    w->corr_value = mps_calloc((size_t)m->copula.n + 1u, sizeof *w->corr_value);
     w->success = mps_calloc(np, sizeof *w->success);
     w->project_pv = mps_calloc(np * MPS_N_PROJECT_PV, sizeof *w->project_pv);
     w->mission_year = mps_calloc((size_t)m->n_missions, sizeof *w->mission_year);
     if (w->rng == NULL || w->ps == NULL || w->series == NULL || w->flow_economic == NULL ||
-        w->flow_health == NULL || w->success == NULL || w->project_pv == NULL ||
+        w->flow_health == NULL || w->flow_spill == NULL || w->flow_gdp == NULL ||
+        w->regime == NULL || w->mult == NULL || w->gdp_coef == NULL || w->corr_z == NULL ||
+        w->corr_value == NULL || w->success == NULL || w->project_pv == NULL ||
         w->mission_year == NULL) {
         mps_workspace_free(w);
         return NULL;

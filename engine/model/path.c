@@ -1,17 +1,25 @@
 /*
- * One Monte Carlo path, time-major (model.md sections 4 and 8).
+ * One Monte Carlo path, time-major (model.md sections 4, 5, 6 and 8).
  *
- * The year loop is outside and the project loop inside, because in later
- * versions projects interact within a year (links, cuts, the economy).  The
- * steps of each year keep section 8's order, with the steps this version
- * does not model marked where they will go:
+ * The year loop is outside and the project loop inside, because projects
+ * interact within a year (links; later cuts).  The steps of each year keep
+ * section 8's order, with the steps this version does not model marked
+ * where they will go:
  *
- *   1. regime r_t                        (not yet modelled)
+ *   1. regime r_t
  *   2. spending review and cuts          (not yet modelled)
  *   3. each project still building: management review (not yet modelled),
- *      churn, the year's spend, the gates after this build year
- *   4. benefits and mission indicators (spillovers, prevention: not yet)
- *   5. GDP, tax, exchequer, debt         (not yet modelled)
+ *      churn, the year's spend (and its GDP effect), the gates after this
+ *      build year (raised by links)
+ *   4. benefits (raised by links), spillover discoveries from this year's
+ *      spend, mission indicators (prevention: not yet modelled)
+ *   5. GDP, tax, exchequer, debt: GDP was pushed forward at spend time;
+ *      tax, exchequer and debt follow from it in the appraisal
+ *      (present_value.c), since they need no decision within the path.
+ *
+ * "A has succeeded by year t" is exact whatever the project order: A's
+ * completion year is e_A = (last build year) + 1, so A finishing in year t
+ * does not count for a gate B meets in year t (e_A <= t fails).
  *
  * Nothing here allocates: every buffer lives in the workspace.
  */
@@ -35,14 +43,32 @@ void mps_project_inputs(mps_project_state *ps, double cost_factor, int offset, d
     ps->level = level;
 }
 
-/* One draw of dist from its own stream.  A fixed value consumes nothing;
- * since every input has its own stream, skipping it changes no other draw. */
-static double draw(const mps_dist *d, gsl_rng *r, uint64_t seed, uint64_t path, uint64_t key)
+/* B's gate pass probability in year t, raised by its links from projects
+ * that have succeeded (e_A <= t): q' = 1 - (1 - q) prod (1 - g). */
+static double linked_pass(const mps_model_project *mp, const mps_workspace *w, double q, int t)
 {
-    if (d->kind == MPS_DIST_FIXED)
-        return d->a;
-    mps_rng_seat(r, seed, path, key);
-    return mps_dist_sample(d, r);
+    double fail = 1.0 - q;
+    for (int l = 0; l < mp->n_links; l++) {
+        const mps_project_state *a = &w->ps[mp->links[l].from];
+        if (a->status == MPS_PS_SUCCEEDED && a->e <= t)
+            fail *= mp->links[l].keep;
+    }
+    return 1.0 - fail;
+}
+
+/* The factor on B's direct benefits in year t: prod (1 + v) over links
+ * from projects that have succeeded, from year e_A + L_A on. */
+static double linked_factor(const mps_model *m, const mps_model_project *mp,
+                            const mps_workspace *w, int t)
+{
+    double f = 1.0;
+    for (int l = 0; l < mp->n_links; l++) {
+        int a = mp->links[l].from;
+        const mps_project_state *pa = &w->ps[a];
+        if (pa->status == MPS_PS_SUCCEEDED && t >= pa->e + m->projects[a].lag)
+            f *= mp->links[l].factor;
+    }
+    return f;
 }
 
 /* Step 3 for project k in year t: churn, spend, gates. */
@@ -73,10 +99,15 @@ static void build_year(const mps_model *m, const mps_decisions *dec, int k, int 
     w->series[MPS_S_COST * h + t] += spend;
     w->series[mp->cost_series * h + t] += spend;
     ps->pv_spend += m->df_standard[t] * spend;
+    ps->spend_now = spend;
+    if (dec->stochastic && m->econ.present)
+        mps_gdp_push(m, k, (int)p->category, t, spend, w);
 
     /* Gates are sorted by `after`; those after this build year fall due. */
     while (ps->next_gate < p->n_gates && p->gates[ps->next_gate].after == j + 1) {
         double q = p->gates[ps->next_gate].p;
+        if (dec->stochastic && mp->n_links > 0)
+            q = linked_pass(mp, w, q, t);
         if (dec->stochastic && q < 1.0 &&
             mps_uniform_at(dec->seed, dec->path, mp->gate_keys[ps->next_gate], 0) >= q) {
             ps->status = MPS_PS_STOPPED;
@@ -91,7 +122,8 @@ static void build_year(const mps_model *m, const mps_decisions *dec, int k, int 
 }
 
 /* Step 4 for project k in year t: direct benefits and mission outcome. */
-static void benefit_year(const mps_model *m, int k, int t, mps_workspace *w)
+static void benefit_year(const mps_model *m, const mps_decisions *dec, int k, int t,
+                         mps_workspace *w)
 {
     mps_project_state *ps = &w->ps[k];
     if (ps->status != MPS_PS_SUCCEEDED)
@@ -106,12 +138,16 @@ static void benefit_year(const mps_model *m, int k, int t, mps_workspace *w)
     double ramp = i + 1 >= mp->ramp ? 1.0 : (double)(i + 1) / (double)mp->ramp;
 
     if (p->has_outcome)
-        w->series[(MPS_N_CORE_SERIES + p->mission) * h + t] += p->outcome * ramp;
+        w->series[(m->first_mission_series + p->mission) * h + t] += p->outcome * ramp;
 
     if (!p->has_benefits || i >= p->duration)
         return;
     double flow = ps->level * ramp * ps->decay;
     ps->decay *= 1.0 - p->decay; /* running (1 - delta)^i: no pow() per year */
+    /* Links raise the whole direct stream, whatever its type (model.md
+     * s. 4), and nothing else; the static appraisal has no links. */
+    if (dec->stochastic && mp->n_links > 0)
+        flow *= linked_factor(m, mp, w, t);
     switch (p->benefit_type) {
     case MPS_BENEFIT_ECONOMIC:
         w->flow_economic[t] += flow;
@@ -134,6 +170,9 @@ static void reset(const mps_model *m, mps_workspace *w)
     memset(w->series, 0, (size_t)m->n_series * h * sizeof *w->series);
     memset(w->flow_economic, 0, h * sizeof *w->flow_economic);
     memset(w->flow_health, 0, h * sizeof *w->flow_health);
+    memset(w->flow_spill, 0, h * sizeof *w->flow_spill);
+    memset(w->flow_gdp, 0, h * sizeof *w->flow_gdp);
+    memset(w->regime, 0, h * sizeof *w->regime);
     for (int k = 0; k < m->n_projects; k++) {
         mps_project_state *ps = &w->ps[k];
         ps->status = MPS_PS_ACTIVE;
@@ -143,6 +182,9 @@ static void reset(const mps_model *m, mps_workspace *w)
         ps->pv_spend = 0.0;
         ps->pv_direct = 0.0;
         ps->pv_savings = 0.0;
+        ps->pv_spill = 0.0;
+        ps->pv_gdp = 0.0;
+        ps->spend_now = 0.0;
     }
     for (int i = 0; i < m->n_missions; i++)
         w->mission_year[i] = -1;
@@ -151,24 +193,37 @@ static void reset(const mps_model *m, mps_workspace *w)
 void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_workspace *w)
 {
     const int h = m->horizon;
+    const int spill = dec->stochastic && m->any_spillovers;
     reset(m, w);
     for (int t = 0; t < h; t++) {
-        /* 1. regime and 2. spending review: not yet modelled. */
+        /* 1. The regime (the static appraisal stays in regime 0, unused). */
+        if (dec->stochastic)
+            w->regime[t] = mps_regime_draw(&m->econ, dec->seed, dec->path, t,
+                                           t > 0 ? w->regime[t - 1] : 0);
+
+        /* 2. Spending review: not yet modelled. */
 
         /* 3. Projects still building. */
-        for (int k = 0; k < m->n_projects; k++)
+        for (int k = 0; k < m->n_projects; k++) {
+            w->ps[k].spend_now = 0.0;
             build_year(m, dec, k, t, w);
+        }
 
-        /* 4. Benefits and indicators (spillovers, prevention: later). */
-        for (int k = 0; k < m->n_projects; k++)
-            benefit_year(m, k, t, w);
+        /* 4. Benefits, spillover discoveries from this year's spend, and
+         * indicators (prevention: later). */
+        for (int k = 0; k < m->n_projects; k++) {
+            benefit_year(m, dec, k, t, w);
+            if (spill && m->s->projects[k].has_spillovers)
+                mps_spillover_year(m, dec, k, t, w);
+        }
         for (int i = 0; i < m->n_missions; i++) {
             if (w->mission_year[i] < 0 &&
-                w->series[(MPS_N_CORE_SERIES + i) * h + t] >= m->mission_threshold[i])
+                w->series[(m->first_mission_series + i) * h + t] >= m->mission_threshold[i])
                 w->mission_year[i] = t;
         }
 
-        /* 5. Economy: not yet modelled. */
+        /* 5. GDP is already pushed forward from step 3; tax, exchequer and
+         * debt are derived from the flows in mps_appraise_path. */
     }
     for (int k = 0; k < m->n_projects; k++)
         w->success[k] = w->ps[k].status == MPS_PS_SUCCEEDED;
@@ -177,19 +232,7 @@ void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_worksp
 const mps_path_result *mps_path_run(const mps_model *m, uint64_t seed, uint64_t path,
                                     mps_workspace *w)
 {
-    const mps_scenario *s = m->s;
-    /* Every uncertain input is drawn once per path from its own stream,
-     * whether or not the path uses it (a project cancelled in year 0 still
-     * draws B), so the draws of one project never depend on another's fate
-     * or on the scenario's other contents: common random numbers. */
-    for (int k = 0; k < m->n_projects; k++) {
-        const mps_project *p = &s->projects[k];
-        const mps_model_project *mp = &m->projects[k];
-        double o = draw(&p->overrun, w->rng, seed, path, mp->key_overrun);
-        double d = draw(&p->delay, w->rng, seed, path, mp->key_delay);
-        double b = p->has_benefits ? draw(&p->annual, w->rng, seed, path, mp->key_benefit) : 0.0;
-        mps_project_inputs(&w->ps[k], o, mp->offset, d, b, m->horizon);
-    }
+    mps_path_inputs(m, seed, path, w);
     mps_decisions dec = {1, seed, path};
     mps_model_simulate(m, &dec, w);
     mps_appraise_path(m, w);

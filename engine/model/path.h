@@ -15,8 +15,12 @@
 #include "mpsim.h"
 #include "scenario/scenario.h"
 
-/** Per-year output series.  Mission indicators follow the core series:
- *  series index MPS_N_CORE_SERIES + m is "mission_<id of mission m>". */
+/** Per-year output series.  The core series below are always present, at
+ *  these indices.  After them come the series of what the scenario models
+ *  (`spillovers` when any project has spillovers; `gdp` and
+ *  `debt_ratio_change` when it has an `economy` block), then one
+ *  "mission_<id>" per mission: use mps_model_series_find and
+ *  mps_model_mission_series for those indices. */
 typedef enum {
     MPS_S_COST,           /* gross public spend, £m */
     MPS_S_COST_CDEL,
@@ -69,6 +73,10 @@ void mps_model_free(mps_model *m); /* accepts NULL */
 const mps_scenario *mps_model_scenario(const mps_model *m);
 int mps_model_n_series(const mps_model *m);
 const mps_series_def *mps_model_series(const mps_model *m, int i);
+/** Index of the series named `name`, or -1 when the model has none. */
+int mps_model_series_find(const mps_model *m, const char *name);
+/** Index of mission `mission`'s indicator series ("mission_<id>"). */
+int mps_model_mission_series(const mps_model *m, int mission);
 /** Discount factors DF_0 .. DF_{H-1} (model.md section 9). */
 const double *mps_model_df(const mps_model *m, mps_benefit_type type);
 

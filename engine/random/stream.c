@@ -138,6 +138,11 @@ double mps_uniform_at(uint64_t seed, uint64_t path, uint64_t key, uint32_t index
 
 /* ------------------------------------------------------------- stream keys */
 
+uint64_t mps_stream_subkey(uint64_t key, uint64_t index)
+{
+    return mps_mix64(key ^ mps_mix64(index + 1u));
+}
+
 static uint64_t mps_fnv1a64(const char *s)
 {
     uint64_t h = UINT64_C(0xcbf29ce484222325);

@@ -43,6 +43,14 @@ void mps_rng_seat(gsl_rng *r, uint64_t seed, uint64_t path, uint64_t key);
  *  year j).  Uses block `index` and its first two words (53 bits). */
 double mps_uniform_at(uint64_t seed, uint64_t path, uint64_t key, uint32_t index);
 
+/** A sub-stream key: a fresh key for position `index` of a family of
+ *  streams under `key` (e.g. year t of a project's spillover discoveries),
+ *  so that each member is its own stream and its draws do not depend on how
+ *  many draws the other members took.  Pure and cheap (two splitmix64
+ *  finalisers): mix64(key XOR mix64(index + 1)); the + 1 keeps index 0 from
+ *  mapping to key itself. */
+uint64_t mps_stream_subkey(uint64_t key, uint64_t index);
+
 /* Stream names (model.md section 2).  All stream keys come from here. */
 uint64_t mps_key_project(const char *project_id, const char *purpose);
 uint64_t mps_key_gate(const char *project_id, int after, int nth);

@@ -18,7 +18,9 @@
  *   project/<id>/gate/<after>/<nth>        <after> (nth > 0: a further
  *                                          gate at the same position)
  *   project/<id>/signal                    management signals e_k     mps_key_project
- *   project/<id>/spillover                 discoveries and values     mps_key_project
+ *   project/<id>/spillover, sub-stream t   discoveries in model year  mps_key_project, then
+ *                                          t: the count N, then the   mps_stream_subkey(key, t)
+ *                                          N values, in that order
  *   project/<id>/prevention                prevention.effect, once    mps_key_project
  *   economy/regime                         r_0 .. r_{H-1}             mps_key_economy_regime
  *   economy/multiplier/<CAT>/<regime>      m_{c,r}, once a path       mps_key_economy_multiplier

@@ -1,0 +1,137 @@
+/*
+ * One path's uncertain inputs (model.md sections 2, 3 and 6): each
+ * project's overrun O, delay D and benefit level B, the economy's
+ * multipliers m_{c,r} and crowding-in chi, all drawn once per path, each
+ * from its own stream.
+ *
+ * Correlated inputs (the Gaussian copula) are drawn first: input i takes a
+ * standard normal score z_i from its own stream (the stream it would use
+ * uncorrelated), the scores are mixed by the lower Cholesky factor,
+ * x = L z, and the input's value is its marginal's quantile at Phi(x_i).
+ * Because every score still comes from its owner's stream, a correlation
+ * changes the draws of the inputs it names and of no other.
+ */
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "model/model_internal.h"
+#include "random/quantile.h"
+#include "random/stream.h"
+
+/* One draw of dist from its own stream.  A fixed value consumes nothing;
+ * since every input has its own stream, skipping it changes no other draw. */
+static double draw(const mps_dist *d, gsl_rng *r, uint64_t seed, uint64_t path, uint64_t key)
+{
+    if (d->kind == MPS_DIST_FIXED)
+        return d->a;
+    mps_rng_seat(r, seed, path, key);
+    return mps_dist_sample(d, r);
+}
+
+/* The marginal's quantile at Phi(x).  Normal and lognormal use x directly
+ * (the same value, exactly, without losing the tails to Phi rounding to 1);
+ * the others clamp Phi(x) below 1 so that a far tail stays finite. */
+static double copula_value(const mps_dist *d, double x)
+{
+    switch (d->kind) {
+    case MPS_DIST_NORMAL:
+        return d->a + d->b * x;
+    case MPS_DIST_LOGNORMAL:
+        return exp(d->a + d->b * x);
+    default: {
+        double p = gsl_cdf_ugaussian_P(x);
+        const double top = 1.0 - 1.1102230246251565e-16; /* 1 - 2^-53 */
+        return mps_dist_quantile(d, p < top ? p : top);
+    }
+    }
+}
+
+static void draw_copula(const mps_model *m, uint64_t seed, uint64_t path, mps_workspace *w)
+{
+    const mps_model_copula *cp = &m->copula;
+    const int n = cp->n;
+    for (int i = 0; i < n; i++) {
+        mps_rng_seat(w->rng, seed, path, cp->key[i]);
+        w->corr_z[i] = gsl_ran_ugaussian(w->rng);
+    }
+    for (int i = 0; i < n; i++) {
+        const double *row = cp->cholesky + (size_t)i * (size_t)n;
+        double x = 0.0;
+        for (int j = 0; j <= i; j++)
+            x += row[j] * w->corr_z[j];
+        w->corr_value[i] = copula_value(cp->dist[i], x);
+    }
+}
+
+/* An input's value: the copula's when it is correlated, else its own draw. */
+static double input(const mps_dist *d, int corr, const mps_workspace *w, uint64_t seed,
+                    uint64_t path, uint64_t key)
+{
+    if (corr >= 0)
+        return w->corr_value[corr];
+    return draw(d, w->rng, seed, path, key);
+}
+
+static void draw_economy(const mps_model *m, uint64_t seed, uint64_t path, mps_workspace *w)
+{
+    const mps_model_economy *e = &m->econ;
+    const mps_economy *se = &m->s->economy;
+    const int nr = e->n_regimes;
+    /* RDEL before PDEL, so a PDEL that copies RDEL finds its draws. */
+    for (int c = 0; c < MPS_N_CATEGORIES; c++) {
+        double *mc = &w->mult[c * nr];
+        switch (e->mult_mode[c]) {
+        case 1: {
+            double v = input(e->mult_dist[c * nr], e->mult_corr[c * nr], w, seed, path,
+                             e->mult_key[c * nr]);
+            for (int r = 0; r < nr; r++)
+                mc[r] = v;
+            break;
+        }
+        case 2:
+            for (int r = 0; r < nr; r++)
+                mc[r] = input(e->mult_dist[c * nr + r], e->mult_corr[c * nr + r], w, seed, path,
+                              e->mult_key[c * nr + r]);
+            break;
+        case 3:
+            for (int r = 0; r < nr; r++)
+                mc[r] = w->mult[MPS_RDEL * nr + r];
+            break;
+        default:
+            for (int r = 0; r < nr; r++)
+                mc[r] = 0.0;
+            break;
+        }
+    }
+    w->chi = e->present ? input(&se->crowding_in, e->chi_corr, w, seed, path, e->key_chi) : 0.0;
+    /* Spend G of category c in regime r adds (m_{c,r} + chi m_{CDEL,r}) G
+     * in all (model.md section 6: public spend plus the private
+     * co-investment chi G it crowds in, which takes the capital multiplier). */
+    for (int c = 0; c < MPS_N_CATEGORIES; c++)
+        for (int r = 0; r < nr; r++)
+            w->gdp_coef[c * nr + r] = w->mult[c * nr + r] + w->chi * w->mult[MPS_CDEL * nr + r];
+}
+
+void mps_path_inputs(const mps_model *m, uint64_t seed, uint64_t path, mps_workspace *w)
+{
+    const mps_scenario *s = m->s;
+    if (m->copula.n > 0)
+        draw_copula(m, seed, path, w);
+    /* Every uncertain input is drawn once per path from its own stream,
+     * whether or not the path uses it (a project cancelled in year 0 still
+     * draws B), so the draws of one project never depend on another's fate
+     * or on the scenario's other contents: common random numbers. */
+    for (int k = 0; k < m->n_projects; k++) {
+        const mps_project *p = &s->projects[k];
+        const mps_model_project *mp = &m->projects[k];
+        double o = input(&p->overrun, mp->corr_overrun, w, seed, path, mp->key_overrun);
+        double d = input(&p->delay, mp->corr_delay, w, seed, path, mp->key_delay);
+        double b = p->has_benefits
+                       ? input(&p->annual, mp->corr_benefit, w, seed, path, mp->key_benefit)
+                       : 0.0;
+        mps_project_inputs(&w->ps[k], o, mp->offset, d, b, m->horizon);
+    }
+    draw_economy(m, seed, path, w);
+}
