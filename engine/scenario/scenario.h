@@ -56,6 +56,13 @@ typedef struct {
     int has_outcome;
     double outcome;        /* u, mission indicator units */
 
+    /* Prevention (model.md section 7): a stock of the programme actually
+     * delivered, avoiding acute costs. */
+    int has_prevention;
+    mps_dist prev_effect;  /* £ of acute cost avoided a year per £ of stock */
+    int prev_lag;          /* >= 0, default 0 */
+    double prev_persistence; /* [0, 1], default 0 */
+
     /* Unplanned spillovers (model.md section 5). */
     int has_spillovers;
     double spill_rate;     /* discoveries per £m actually spent, >= 0 */
@@ -102,11 +109,40 @@ typedef struct {
     double debt_interest;  /* > -1, default 0 */
 } mps_economy;
 
+/** The funding regime (model.md section 7); churn is mps_scenario.churn.
+ *  Category sets are bit masks: bit c set for mps_category c. */
+typedef struct {
+    int review_every;      /* spending_review.every, years >= 1, default 3 */
+    int review_first;      /* spending_review.first, calendar year, default base_year */
+    int has_cuts;
+    unsigned cut_applies;  /* cuts.applies_to, default every category */
+    int cut_per_regime;    /* 1: cut_probability[r] per regime; 0: [0] in every regime */
+    double *cut_probability; /* [n_regimes] or [1], each in [0, 1] */
+    double cut_fraction;   /* cuts.fraction in [0, 1] */
+    unsigned ringfence;    /* never cut, even if listed in cut_applies */
+} mps_funding;
+
+/** Adaptive management (model.md section 11). */
+typedef struct {
+    int present;
+    int review_every;      /* Q >= 1 */
+    double signal_noise;   /* s >= 0 */
+    double stop_below;     /* theta, default 1.0 */
+} mps_management;
+
+/** One file read to build the scenario: the file itself, then every file
+ *  it extends, outermost first. */
+typedef struct {
+    char *path;            /* as resolved from the extending file */
+    char *text;            /* verbatim */
+} mps_source_file;
+
 /** An uncertain input that may be correlated (scenario-format.md). */
 typedef enum {
     MPS_INPUT_OVERRUN,     /* project's cost.overrun */
     MPS_INPUT_DELAY,       /* project's delay */
     MPS_INPUT_BENEFIT,     /* project's benefits.annual */
+    MPS_INPUT_PREVENTION,  /* project's prevention.effect */
     MPS_INPUT_MULTIPLIER,  /* economy.multipliers.<CAT>[.<regime>] */
     MPS_INPUT_CROWDING_IN  /* economy.crowding_in */
 } mps_input_kind;
@@ -177,6 +213,14 @@ struct mpsim_scenario {
     int include_wider_economy;   /* default 0 */
 
     double churn;          /* funding.churn, annual cancellation probability */
+    mps_funding funding;
+    mps_management management;
+
+    /* Files read for this scenario (sources[0] is the file itself, the same
+     * text as source_text), and the scenario after `extends` merging as YAML. */
+    mps_source_file *sources;
+    int n_sources;
+    char *resolved_text;
 
     mps_link *links;
     int n_links;
