@@ -62,6 +62,12 @@ typedef struct {
     const double *series;             /* [n_series * horizon], series-major */
     const unsigned char *success;     /* [n_projects] 1 if the project succeeded */
     const double *project_pv;         /* [n_projects * MPS_N_PROJECT_PV] */
+    const double *spend_share;        /* [n_projects] share of the planned
+                                         programme delivered: sum over the build
+                                         years actually spent of k_j c_j, over
+                                         sum_j c_j (1 when that sum is 0) */
+    const int *stop_year;             /* [n_projects] model year management
+                                         stopped the project, -1 if it did not */
     const int *mission_year;          /* [n_missions] first model year the
                                          target is reached, -1 if never */
 } mps_path_result;
