@@ -101,6 +101,10 @@ typedef struct {
     /** When non-NULL and it becomes non-zero, the run stops with
      *  MPSIM_ERR_INTERRUPTED at the next block boundary. */
     const volatile sig_atomic_t *cancel;
+    /** Bytes of memory the run may use; 0 = no limit.  mpsim_run refuses
+     *  (MPSIM_ERR_INPUT, before allocating anything large) a run whose
+     *  mpsim_run_estimate exceeds it. */
+    uint64_t max_memory;
 } mpsim_run_options;
 
 /** Applies the batch rules of scenario-format.md (unique names, paths and
@@ -167,6 +171,8 @@ typedef struct {
     double mean_pv_cost;     /**< additive share of PVC */
     double mean_pv_benefits; /**< additive share of PVB */
     double mean_pv_direct, mean_pv_spillovers, mean_pv_savings, mean_pv_gdp;
+    double mean_spend_share; /**< mean share of the planned programme delivered */
+    double p_stopped;        /**< P(adaptive management stopped the project) */
 } mpsim_project_result;
 
 typedef struct {
@@ -201,6 +207,9 @@ typedef struct {
     char *input_file;     /**< path as given */
     char *input_text;     /**< the file, verbatim */
     char *resolved_text;  /**< the scenario after merging (YAML) */
+    size_t n_inputs;      /**< files it extends, outermost first (not the file itself) */
+    char **input_names;   /**< [n_inputs] paths as resolved */
+    char **input_texts;   /**< [n_inputs] verbatim */
     int base_year;
     int horizon;
 
@@ -263,6 +272,14 @@ typedef struct mpsim_results {
     size_t n_comparisons;
     mpsim_comparison *comparisons;
 } mpsim_results;
+
+/** Estimates the peak memory, in bytes, that mpsim_run would use for these
+ *  scenarios and options (opt may be NULL): per-path metrics (15 doubles a
+ *  path a scenario), fan-chart histograms (per thread and per scenario),
+ *  workspaces and summaries.  Allocates only briefly.  MPSIM_ERR_INPUT
+ *  without scenarios, MPSIM_ERR_FAIL when out of memory; *bytes is 0 then. */
+int mpsim_run_estimate(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
+                       uint64_t *bytes);
 
 /** Runs every scenario over the same paths (common random numbers) and
  *  fills a new results object.  The scenarios must pass mpsim_batch_check. */

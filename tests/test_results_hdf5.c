@@ -363,6 +363,11 @@ static void compare_results(const mpsim_results *a, const mpsim_results *b)
         assert_same_str(x->input_file, y->input_file);
         assert_same_str(x->input_text, y->input_text);
         assert_same_str(x->resolved_text, y->resolved_text);
+        assert_int_equal(x->n_inputs, y->n_inputs);
+        for (size_t i = 0; i < x->n_inputs; i++) {
+            assert_same_str(x->input_names[i], y->input_names[i]);
+            assert_same_str(x->input_texts[i], y->input_texts[i]);
+        }
         assert_int_equal(x->base_year, y->base_year);
         assert_int_equal(x->horizon, y->horizon);
         assert_same_double(x->stat.pv_cost, y->stat.pv_cost);

@@ -396,13 +396,16 @@ static void test_dynamic_document(void **state)
         assert_int_equal(pj->n, 3);
         static const char *const pk[] = {"p_success", "mean_pv_cost", "mean_pv_benefits",
                                          "mean_pv_direct", "mean_pv_spillovers",
-                                         "mean_pv_savings", "mean_pv_gdp", NULL};
+                                         "mean_pv_savings", "mean_pv_gdp",
+                                         "mean_spend_share", "p_stopped", NULL};
         for (size_t p = 0; p < 3; p++) {
             const mpsim_project_result *pr = &s->projects[p];
             assert_string_equal(pj->kids[p]->key, pr->id);
             assert_keys(pj->kids[p], pk);
             assert_num(jget(pj->kids[p], "p_success", NULL), pr->p_success);
             assert_num(jget(pj->kids[p], "mean_pv_gdp", NULL), pr->mean_pv_gdp);
+            assert_num(jget(pj->kids[p], "mean_spend_share", NULL), pr->mean_spend_share);
+            assert_num(jget(pj->kids[p], "p_stopped", NULL), pr->p_stopped);
         }
         const jnode *kj = jget(sj, "kinds", "strategic", NULL);
         static const char *const kk[] = {"projects", "mean_pv_cost", "mean_pv_benefits", NULL};

@@ -44,6 +44,8 @@ typedef struct {
     uint64_t seed; /**< --seed, any unsigned 64-bit value, when seed_set */
     int seed_set;
     int threads; /**< --threads, >= 1; 0 when not given */
+    uint64_t max_memory; /**< --max-memory in bytes (0 = no limit), when max_memory_set */
+    int max_memory_set;
     int keep_paths;
     int json;
     int quiet;
@@ -58,6 +60,18 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
 
 /** Frees what mps_cli_parse allocated. */
 void mps_cli_options_free(mps_cli_options *o);
+
+/** Parses a memory size: digits with an optional fraction and an optional
+ *  binary suffix K, M, G or T (optionally followed by B or iB; 1K = 1024),
+ *  or plain bytes ("500M", "1.5G", "1048576").  Returns 0 and sets *out, or
+ *  -1 for anything else (signs, exponents, spaces, fractions of a byte,
+ *  values beyond 64 bits). */
+int mps_cli_parse_size(const char *s, uint64_t *out);
+
+/** The default --max-memory: 75% of the smallest of physical memory, this
+ *  process's cgroup memory limit and its address-space rlimit; 0 (no
+ *  limit) when none of them can be read. */
+uint64_t mps_cli_default_memory_limit(void);
 
 /** Maps a command name ("run", ...) to its bit; 0 when unknown. */
 mps_cli_command mps_cli_command_from_name(const char *name);

@@ -17,6 +17,7 @@ typedef enum {
     OPT_PATHS,
     OPT_SEED,
     OPT_THREADS,
+    OPT_MAX_MEMORY,
     OPT_KEEP_PATHS,
     OPT_JSON,
     OPT_QUIET,
@@ -38,6 +39,7 @@ static const opt_spec opt_table[] = {
     {"paths", 0, 1, MPS_CMD_RUN, OPT_PATHS},
     {"seed", 0, 1, MPS_CMD_RUN, OPT_SEED},
     {"threads", 0, 1, MPS_CMD_RUN, OPT_THREADS},
+    {"max-memory", 0, 1, MPS_CMD_RUN, OPT_MAX_MEMORY},
     {"keep-paths", 0, 0, MPS_CMD_RUN, OPT_KEEP_PATHS},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
     {"quiet", 'q', 0, MPS_CMD_RUN, OPT_QUIET},
@@ -137,6 +139,15 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
                                "%s must be a whole number of threads from 1 to 65536, not '%s'",
                                shown, value);
         o->threads = (int)v;
+        break;
+    case OPT_MAX_MEMORY:
+        if (mps_cli_parse_size(value, &v) != 0)
+            return usage_error(o, err,
+                               "%s must be a size in bytes, or with a suffix K, M, G or T "
+                               "(500M, 2G, 1.5T; 0 for no limit), not '%s'",
+                               shown, value);
+        o->max_memory = v;
+        o->max_memory_set = 1;
         break;
     case OPT_KEEP_PATHS:
         o->keep_paths = 1;

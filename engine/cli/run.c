@@ -260,6 +260,7 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     opt.threads = o->threads;
     opt.keep_paths = o->keep_paths;
     opt.cancel = &run_cancel;
+    opt.max_memory = o->max_memory_set ? o->max_memory : mps_cli_default_memory_limit();
 
     char *default_out = NULL;
     int rc;

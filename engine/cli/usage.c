@@ -14,7 +14,7 @@ static const char program_help[] =
     "\n"
     "usage:\n"
     "  mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
-    "            [--threads T] [--keep-paths] [--json] [--quiet]\n"
+    "            [--threads T] [--max-memory SIZE] [--keep-paths] [--json] [--quiet]\n"
     "  mpsim static SCENARIO.yaml ... [--json]\n"
     "  mpsim validate SCENARIO.yaml ... [--json]\n"
     "  mpsim show RESULTS.h5 [--json]\n"
@@ -47,6 +47,10 @@ static const char run_help[] =
     "                     (default: the first scenario's simulation.seed)\n"
     "  --threads T        OpenMP threads, 1 .. 65536 (default: OpenMP's choice);\n"
     "                     results do not depend on it\n"
+    "  --max-memory SIZE  refuse (exit 2, before simulating) a run estimated to\n"
+    "                     need more memory than SIZE: bytes, or with K, M, G, T\n"
+    "                     (500M, 2G; binary units); 0 = no limit.  Default: 75%\n"
+    "                     of physical memory or of the cgroup limit, if lower\n"
     "  --keep-paths       also store every path's metrics in the results file\n"
     "  --json             print the JSON summary instead of the table\n"
     "  -q, --quiet        no progress bar and no notes on stderr\n"
@@ -115,7 +119,8 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
     switch (cmd) {
     case MPS_CMD_RUN:
         fputs("usage: mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
-              "                 [--threads T] [--keep-paths] [--json] [--quiet]\n"
+              "                 [--threads T] [--max-memory SIZE] [--keep-paths] [--json]\n"
+              "                 [--quiet]\n"
               "(see 'mpsim run --help')\n",
               out);
         break;

@@ -230,6 +230,33 @@ static void read_tables(mps_h5r *r, hid_t sg, mpsim_scenario_result *s)
     mps_h5_close(g);
 }
 
+/* inputs/ as write_inputs left it; a file without the `order` attribute
+ * (an older writer) has no inputs. */
+static void read_inputs(mps_h5r *r, hid_t g, mpsim_scenario_result *s)
+{
+    hid_t in = mps_h5r_group(r, g, "inputs");
+    if (in < 0 || !mps_h5r_has_attr(in, "order")) {
+        mps_h5_close(in);
+        return;
+    }
+    size_t n = 0;
+    char **names = mps_h5r_attr_strs(r, in, "order", &n);
+    s->input_names = mps_calloc(n, sizeof *s->input_names);
+    s->input_texts = mps_calloc(n, sizeof *s->input_texts);
+    if (!s->input_names || !s->input_texts)
+        mps_h5r_fail(r, in, NULL, "out of memory");
+    else
+        s->n_inputs = n;
+    for (size_t i = 0; i < s->n_inputs && !r->failed; i++) {
+        mps_h5r_data(r, in, names[i], MPS_T_STR, 0, NULL, &s->input_texts[i]);
+        s->input_names[i] = dataset_attr(in, names[i], "path", r);
+    }
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    mps_h5_close(in);
+}
+
 static void read_scenario(mps_h5r *r, hid_t all, mpsim_scenario_result *s, int static_only)
 {
     hid_t g = mps_h5r_group(r, all, s->name);
@@ -242,6 +269,7 @@ static void read_scenario(mps_h5r *r, hid_t all, mpsim_scenario_result *s, int s
     s->has_dynamic = !static_only && mps_h5r_attr_i64(r, g, "has_dynamic") != 0;
     mps_h5r_data(r, g, "input", MPS_T_STR, 0, NULL, &s->input_text);
     mps_h5r_data(r, g, "resolved", MPS_T_STR, 0, NULL, &s->resolved_text);
+    read_inputs(r, g, s);
     hid_t st = mps_h5r_group(r, g, "static");
     read_fields(r, st, &mps_schema_static, &s->stat, 0, 1, 0);
     mps_h5_close(st);

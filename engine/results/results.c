@@ -24,6 +24,12 @@ static void free_scenario(mpsim_scenario_result *s)
     free(s->input_file);
     free(s->input_text);
     free(s->resolved_text);
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        free(s->input_names ? s->input_names[i] : NULL);
+        free(s->input_texts ? s->input_texts[i] : NULL);
+    }
+    free(s->input_names);
+    free(s->input_texts);
     for (size_t i = 0; s->missions && i < s->n_missions; i++) {
         free(s->missions[i].id);
         free(s->missions[i].name);

@@ -61,6 +61,12 @@ static const mps_field project_fields[] = {
      "mean present value of the project's savings and avoided acute costs", J},
     {"mean_pv_gdp", F64, offsetof(mpsim_project_result, mean_pv_gdp), GBP,
      "mean present value of GDP from the project's spend (crowding-in included)", J},
+    {"mean_spend_share", F64, offsetof(mpsim_project_result, mean_spend_share), ONE,
+     "mean share of the planned programme delivered: over the build years actually spent, "
+     "planned spend times cut factors, divided by all planned spend (cuts, cancellation, "
+     "gate failure and management stops lower it)", J},
+    {"p_stopped", F64, offsetof(mpsim_project_result, p_stopped), ONE,
+     "probability that adaptive management stopped the project", J},
 };
 
 static const mps_field mission_fields[] = {

@@ -240,6 +240,47 @@ static void write_paths(mps_h5w *w, hid_t sg, const mpsim_scenario_result *s)
     mps_h5_close(g);
 }
 
+/* inputs/: every file the scenario extends, verbatim, named after the file
+ * (a repeated name gets "~2", "~3", ...), in the order `order` lists, with
+ * the path as resolved in a `path` attribute. */
+static void write_inputs(mps_h5w *w, hid_t g, const mpsim_scenario_result *s)
+{
+    hid_t in = mps_h5w_group(w, g, "inputs");
+    char **names = mps_calloc(s->n_inputs, sizeof *names);
+    if (!names) {
+        mps_h5w_fail(w, in, NULL, "out of memory");
+        mps_h5_close(in);
+        return;
+    }
+    for (size_t i = 0; i < s->n_inputs && !w->failed; i++) {
+        const char *base = strrchr(s->input_names[i], '/');
+        base = base ? base + 1 : s->input_names[i];
+        int copies = 1;
+        for (size_t k = 0; k < i; k++)
+            copies += strncmp(names[k], base, strlen(base)) == 0 &&
+                      (names[k][strlen(base)] == '\0' || names[k][strlen(base)] == '~');
+        names[i] = copies > 1 ? mps_asprintf("%s~%d", base, copies) : mps_strdup(base);
+        if (!names[i]) {
+            mps_h5w_fail(w, in, NULL, "out of memory");
+            break;
+        }
+        const char *text = s->input_texts[i];
+        mps_h5w_data(w, in, names[i], MPS_T_STR, 0, NULL, &text,
+                     "a file the scenario extends, verbatim", NULL, NULL);
+        hid_t ds = w->failed ? -1 : H5Dopen2(in, names[i], H5P_DEFAULT);
+        if (ds >= 0) {
+            mps_h5w_attr_str(w, ds, "path", s->input_names[i]);
+            mps_h5_close(ds);
+        }
+    }
+    if (!w->failed)
+        mps_h5w_attr_strs(w, in, "order", (const char *const *)names, s->n_inputs);
+    for (size_t i = 0; i < s->n_inputs; i++)
+        free(names[i]);
+    free(names);
+    mps_h5_close(in);
+}
+
 static void write_scenario(mps_h5w *w, hid_t all, const mpsim_scenario_result *s, int dynamic)
 {
     hid_t g = mps_h5w_group(w, all, s->name);
@@ -251,7 +292,7 @@ static void write_scenario(mps_h5w *w, hid_t all, const mpsim_scenario_result *s
     const char *input = s->input_text, *resolved = s->resolved_text;
     mps_h5w_data(w, g, "input", MPS_T_STR, 0, NULL, &input, "the scenario file, verbatim", NULL,
                  NULL);
-    mps_h5_close(mps_h5w_group(w, g, "inputs"));
+    write_inputs(w, g, s);
     mps_h5w_data(w, g, "resolved", MPS_T_STR, 0, NULL, &resolved,
                  "the scenario after extends merging (YAML)", NULL, NULL);
     hid_t st = mps_h5w_group(w, g, "static");

@@ -20,6 +20,8 @@ typedef struct {
     double *series_sum;              /* [n_series * horizon], summed block by block */
     double *project_sum;             /* [n_projects * MPS_N_PROJECT_PV] */
     uint64_t *project_success;       /* [n_projects] */
+    double *spend_share_sum;         /* [n_projects], summed block by block */
+    uint64_t *project_stopped;       /* [n_projects] stopped by management */
     uint64_t *mission_year_count;    /* [n_missions * (horizon + 1)]; slot horizon = never */
     mps_fan fan;                     /* [n_series * horizon] cells */
 } mps_accum;

@@ -19,14 +19,16 @@
 #include "core/util.h"
 #include "results/provenance.h"
 #include "run/accumulate.h"
+#include "run/estimate.h"
 #include "scenario/scenario.h"
 
-enum { BLOCK_PATHS = 256, ROUND_BLOCKS = 64 };
+enum { BLOCK_PATHS = MPS_BLOCK_PATHS, ROUND_BLOCKS = MPS_ROUND_BLOCKS };
 
 typedef struct {
     mps_workspace *ws;
     mps_fan fan;
     uint64_t *project_success;
+    uint64_t *project_stopped;
     uint64_t *mission_year_count;
 } thread_state;
 
@@ -44,6 +46,7 @@ static void run_state_free(run_state *st)
             mps_workspace_free(st->t[i].ws);
             mps_fan_free(&st->t[i].fan);
             free(st->t[i].project_success);
+            free(st->t[i].project_stopped);
             free(st->t[i].mission_year_count);
         }
     }
@@ -57,7 +60,9 @@ static int run_state_init(run_state *st, const mps_accum *a, int threads)
     memset(st, 0, sizeof *st);
     st->n = threads;
     st->t = calloc((size_t)threads, sizeof *st->t);
-    st->slot_len = (size_t)a->n_series * a->horizon + (size_t)a->n_projects * MPS_N_PROJECT_PV;
+    /* A slot: the series, the per-project PVs, the per-project spend shares. */
+    st->slot_len = (size_t)a->n_series * a->horizon +
+                   (size_t)a->n_projects * (MPS_N_PROJECT_PV + 1);
     st->slots = mps_calloc(ROUND_BLOCKS * st->slot_len, sizeof *st->slots);
     if (!st->t || !st->slots)
         goto fail;
@@ -65,9 +70,10 @@ static int run_state_init(run_state *st, const mps_accum *a, int threads)
         thread_state *t = &st->t[i];
         t->ws = mps_workspace_alloc(a->model);
         t->project_success = mps_calloc((size_t)a->n_projects, sizeof *t->project_success);
+        t->project_stopped = mps_calloc((size_t)a->n_projects, sizeof *t->project_stopped);
         t->mission_year_count =
             mps_calloc((size_t)a->n_missions * (a->horizon + 1), sizeof *t->mission_year_count);
-        if (!t->ws || !t->project_success || !t->mission_year_count ||
+        if (!t->ws || !t->project_success || !t->project_stopped || !t->mission_year_count ||
             mps_fan_init(&t->fan, (size_t)a->n_series * a->horizon) != MPSIM_OK)
             goto fail;
     }
@@ -84,6 +90,7 @@ static void run_block(mps_accum *a, uint64_t seed, uint64_t block, double *slot,
     const size_t ns = (size_t)a->n_series * a->horizon;
     const int np = a->n_projects, nm = a->n_missions, h = a->horizon;
     double *series_sum = slot, *project_sum = slot + ns;
+    double *share_sum = project_sum + (size_t)np * MPS_N_PROJECT_PV;
     memset(slot, 0, slot_len * sizeof *slot);
 
     uint64_t first = block * BLOCK_PATHS;
@@ -96,8 +103,14 @@ static void run_block(mps_accum *a, uint64_t seed, uint64_t block, double *slot,
             series_sum[i] += r->series[i];
         for (size_t i = 0; i < (size_t)np * MPS_N_PROJECT_PV; i++)
             project_sum[i] += r->project_pv[i];
-        for (int j = 0; j < np; j++)
+        for (int j = 0; j < np; j++) {
             t->project_success[j] += r->success[j];
+            if (r->stop_year) /* the model fills these from this version on */
+                t->project_stopped[j] += r->stop_year[j] >= 0;
+            if (r->spend_share)
+                share_sum[j] += r->spend_share[j];
+        }
+
         for (int j = 0; j < nm; j++) {
             int y = r->mission_year[j];
             t->mission_year_count[(size_t)j * (h + 1) + (y >= 0 && y < h ? y : h)]++;
@@ -139,6 +152,8 @@ static int run_scenario(mps_accum *a, uint64_t seed, const mpsim_run_options *op
                 a->series_sum[i] += slot[i];
             for (size_t i = 0; i < npv; i++)
                 a->project_sum[i] += slot[ns + i];
+            for (int j = 0; j < a->n_projects; j++)
+                a->spend_share_sum[j] += slot[ns + npv + (size_t)j];
         }
         uint64_t end = (round + (uint64_t)nb) * BLOCK_PATHS;
         uint64_t finished = (end < a->paths ? end : a->paths) - round * BLOCK_PATHS;
@@ -150,8 +165,10 @@ static int run_scenario(mps_accum *a, uint64_t seed, const mpsim_run_options *op
     for (int i = 0; i < st.n; i++) {
         thread_state *t = &st.t[i];
         mps_fan_merge(&a->fan, &t->fan);
-        for (int j = 0; j < a->n_projects; j++)
+        for (int j = 0; j < a->n_projects; j++) {
             a->project_success[j] += t->project_success[j];
+            a->project_stopped[j] += t->project_stopped[j];
+        }
         for (size_t j = 0; j < (size_t)a->n_missions * (a->horizon + 1); j++)
             a->mission_year_count[j] += t->mission_year_count[j];
     }
@@ -194,8 +211,14 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
         mpsim_errors_add(errs, NULL, 0, 0, "simulation.paths", "must be at least 1");
         return MPSIM_ERR_INPUT;
     }
-    const int threads = opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    /* No more threads than blocks in a round: an idle thread would still
+     * hold a workspace and a fan chart (results do not depend on it). */
+    const int threads = mps_run_threads(paths, opt ? opt->threads : 0);
     const int keep = opt && opt->keep_paths;
+    /* Refuse a run too big for its limit before allocating its arrays. */
+    status = mps_run_check_memory(scenarios, n, opt, errs);
+    if (status != MPSIM_OK)
+        return status;
 
     mpsim_results *r = NULL;
     mps_model **models = calloc(n, sizeof *models);

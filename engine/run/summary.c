@@ -32,9 +32,12 @@ int mps_accum_init(mps_accum *a, const mps_model *m, uint64_t paths)
     a->series_sum = mps_calloc((size_t)a->n_series * a->horizon, sizeof *a->series_sum);
     a->project_sum = mps_calloc((size_t)a->n_projects * MPS_N_PROJECT_PV, sizeof *a->project_sum);
     a->project_success = mps_calloc((size_t)a->n_projects, sizeof *a->project_success);
+    a->spend_share_sum = mps_calloc((size_t)a->n_projects, sizeof *a->spend_share_sum);
+    a->project_stopped = mps_calloc((size_t)a->n_projects, sizeof *a->project_stopped);
     a->mission_year_count =
         mps_calloc((size_t)a->n_missions * (a->horizon + 1), sizeof *a->mission_year_count);
-    ok = ok && a->series_sum && a->project_sum && a->project_success && a->mission_year_count;
+    ok = ok && a->series_sum && a->project_sum && a->project_success && a->mission_year_count &&
+         a->spend_share_sum && a->project_stopped;
     if (!ok || mps_fan_init(&a->fan, (size_t)a->n_series * a->horizon) != MPSIM_OK) {
         mps_accum_free(a);
         return MPSIM_ERR_FAIL;
@@ -49,6 +52,8 @@ void mps_accum_free(mps_accum *a)
     free(a->series_sum);
     free(a->project_sum);
     free(a->project_success);
+    free(a->spend_share_sum);
+    free(a->project_stopped);
     free(a->mission_year_count);
     mps_fan_free(&a->fan);
     memset(a, 0, sizeof *a);
@@ -61,8 +66,21 @@ int mps_result_describe(const mps_model *m, mpsim_scenario_result *res)
     res->description = mps_strdup(s->description);
     res->input_file = mps_strdup(s->file);
     res->input_text = mps_strdup(s->source_text);
-    /* Without `extends` the resolved scenario is the file itself. */
-    res->resolved_text = mps_strdup(s->source_text);
+    res->resolved_text = mps_strdup(s->resolved_text ? s->resolved_text : s->source_text);
+    /* sources[0] is the file itself; the rest are the files it extends. */
+    if (s->n_sources > 1) {
+        res->n_inputs = (size_t)s->n_sources - 1;
+        res->input_names = mps_calloc(res->n_inputs, sizeof *res->input_names);
+        res->input_texts = mps_calloc(res->n_inputs, sizeof *res->input_texts);
+        if (!res->input_names || !res->input_texts)
+            return MPSIM_ERR_FAIL;
+        for (size_t i = 0; i < res->n_inputs; i++) {
+            res->input_names[i] = mps_strdup(s->sources[i + 1].path);
+            res->input_texts[i] = mps_strdup(s->sources[i + 1].text);
+            if (!res->input_names[i] || !res->input_texts[i])
+                return MPSIM_ERR_FAIL;
+        }
+    }
     res->base_year = s->base_year;
     res->horizon = s->horizon;
     mps_static_appraise(m, &res->stat);
@@ -147,6 +165,8 @@ static int summarise_projects(const mps_accum *a, mpsim_scenario_result *res)
         pr->mean_pv_spillovers = sum[MPS_P_PV_SPILLOVERS] / n;
         pr->mean_pv_savings = sum[MPS_P_PV_SAVINGS] / n;
         pr->mean_pv_gdp = sum[MPS_P_PV_GDP] / n;
+        pr->mean_spend_share = a->spend_share_sum[j] / n;
+        pr->p_stopped = (double)a->project_stopped[j] / n;
     }
     /* Kinds present in the scenario, in the order of mps_kind. */
     const mps_scenario *s = mps_model_scenario(a->model);

@@ -58,6 +58,14 @@ static void fx_scenario(mpsim_scenario_result *s, int k, int keep_paths)
     s->input_file = fx_str(k == 0 ? "scenarios/warm-homes.yaml" : "scenarios/ring.yaml");
     s->input_text = fx_str("mpsim: 1\nname: warm-homes   # £m, \"quoted\"\n");
     s->resolved_text = fx_str("mpsim: 1\nname: warm-homes\nbase_year: 2025\n");
+    /* Two extended files with the same base name: stored as base.yaml, base.yaml~2. */
+    s->n_inputs = 2;
+    s->input_names = fx_calloc(2, sizeof *s->input_names);
+    s->input_texts = fx_calloc(2, sizeof *s->input_texts);
+    s->input_names[0] = fx_str("policy/base.yaml");
+    s->input_texts[0] = fx_str("mpsim: 1\nextends: ../base.yaml\n");
+    s->input_names[1] = fx_str("base.yaml");
+    s->input_texts[1] = fx_str("mpsim: 1\nname: base\n");
     s->base_year = 2025;
     s->horizon = 4;
     s->stat.pv_cost = 1000.375 + k;
@@ -114,6 +122,8 @@ static void fx_scenario(mpsim_scenario_result *s, int k, int keep_paths)
         p->mean_pv_spillovers = 2.0 + i;
         p->mean_pv_savings = 3.0 + i;
         p->mean_pv_gdp = 4.0 + i;
+        p->mean_spend_share = 0.9 - 0.1 * i;
+        p->p_stopped = 0.05 * i;
     }
     s->n_kinds = 2;
     s->kinds = fx_calloc(2, sizeof *s->kinds);
