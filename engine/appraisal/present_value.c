@@ -9,6 +9,14 @@
  * with the health schedule, everything else (spend, economic benefits,
  * cashable savings, spillovers, GDP, tax) with the standard one.
  *
+ * Cashable savings (the `savings` series, pv_savings) are saving-type
+ * benefits plus the avoided acute costs of prevention (model.md section
+ * 7): the kernel adds both to the series and to each project's own
+ * pv_savings, so both count as a benefit or as a cost reduction by
+ * cost_savings, and both reduce the net exchequer cost.  The
+ * `avoided_cost`, `cut` and `projects_stopped` series are written by the
+ * kernel itself.
+ *
  * Tax, the net exchequer cost and debt (model.md section 6, step 5 of each
  * year) are computed here from the year's flows: they feed back into no
  * decision within the path, so this is the same as computing them in the

@@ -9,9 +9,14 @@
  *     stands in for overrun, so the overrun distribution is not used;
  *   - no delay: D = 0 whatever the delay distribution's central value;
  *   - every gate passed and no churn (the decisions are all favourable);
- *   - no links, no spillovers and no wider economy: the non-stochastic
- *     decisions mode switches them off in the kernel, so pv_spillovers and
- *     pv_gdp are 0 whatever include_spillovers and include_wider_economy say.
+ *   - no links, no spillovers, no cuts, no management and no wider
+ *     economy: the non-stochastic decisions mode switches them off in the
+ *     kernel, so pv_spillovers and pv_gdp are 0 whatever
+ *     include_spillovers and include_wider_economy say;
+ *   - the prevention stock is built from the planned programme c_j (every
+ *     build year is spent and nothing is cut), with the effect at its
+ *     central value; its avoided costs are savings as in the dynamic
+ *     appraisal.
  * The benefit types and the cost_savings convention are those of the
  * dynamic appraisal, so the two numbers are comparable.
  */
@@ -25,6 +30,7 @@ void mps_static_compute(const mps_model *m, mps_workspace *w, mpsim_static_resul
         double level = p->has_benefits ? mps_dist_central(&p->annual, s->central) : 0.0;
         mps_project_inputs(&w->ps[k], 1.0 + p->optimism_bias, m->projects[k].offset, 0.0, level,
                            m->horizon);
+        w->ps[k].effect = p->has_prevention ? mps_dist_central(&p->prev_effect, s->central) : 0.0;
     }
     mps_decisions dec = {0, 0, 0};
     mps_model_simulate(m, &dec, w);

@@ -1,6 +1,7 @@
 /*
- * One path's uncertain inputs (model.md sections 2, 3 and 6): each
- * project's overrun O, delay D and benefit level B, the economy's
+ * One path's uncertain inputs (model.md sections 2, 3, 6 and 7): each
+ * project's overrun O, delay D, benefit level B and prevention effect, the
+ * economy's
  * multipliers m_{c,r} and crowding-in chi, all drawn once per path, each
  * from its own stream.
  *
@@ -132,6 +133,9 @@ void mps_path_inputs(const mps_model *m, uint64_t seed, uint64_t path, mps_works
                        ? input(&p->annual, mp->corr_benefit, w, seed, path, mp->key_benefit)
                        : 0.0;
         mps_project_inputs(&w->ps[k], o, mp->offset, d, b, m->horizon);
+        w->ps[k].effect = p->has_prevention ? input(&p->prev_effect, mp->corr_prevention, w, seed,
+                                                    path, mp->key_prevention)
+                                            : 0.0;
     }
     draw_economy(m, seed, path, w);
 }

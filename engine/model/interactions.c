@@ -150,7 +150,7 @@ static int prepare_copula(mps_model *m)
     for (int i = 0; i < c->n; i++) {
         const mps_input_ref *in = &c->inputs[i];
         if (in->kind == MPS_INPUT_OVERRUN || in->kind == MPS_INPUT_DELAY ||
-            in->kind == MPS_INPUT_BENEFIT) {
+            in->kind == MPS_INPUT_BENEFIT || in->kind == MPS_INPUT_PREVENTION) {
             if (in->project < 0 || in->project >= m->n_projects)
                 return MPSIM_ERR_FAIL;
             const mps_project *p = &m->s->projects[in->project];
@@ -163,12 +163,18 @@ static int prepare_copula(mps_model *m)
                 cp->key[i] = mp->key_delay;
                 cp->dist[i] = &p->delay;
                 mp->corr_delay = i;
-            } else {
+            } else if (in->kind == MPS_INPUT_BENEFIT) {
                 if (!p->has_benefits)
                     return MPSIM_ERR_FAIL;
                 cp->key[i] = mp->key_benefit;
                 cp->dist[i] = &p->annual;
                 mp->corr_benefit = i;
+            } else {
+                if (!p->has_prevention)
+                    return MPSIM_ERR_FAIL;
+                cp->key[i] = mp->key_prevention;
+                cp->dist[i] = &p->prev_effect;
+                mp->corr_prevention = i;
             }
         } else if (in->kind == MPS_INPUT_MULTIPLIER) {
             int cat = in->category;

@@ -6,7 +6,8 @@
  * discount factors, stream keys (hashing names is far too slow for the hot
  * loop), indicator thresholds, the output series declared as data, and the
  * static appraisal.  Links, the economy and the copula are prepared in
- * interactions.c.  The model is read-only afterwards, so threads share it.
+ * interactions.c, the funding regime in funding.c and management's tables
+ * in management.c.  The model is read-only afterwards, so threads share it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -49,6 +50,19 @@ static const mps_series_def gdp_series = {
 static const mps_series_def debt_series = {
     "debt_ratio_change",
     "Change in the public debt-to-GDP ratio against the baseline (0 without a gdp block)", "1"};
+static const mps_series_def avoided_series = {
+    "avoided_cost",
+    "Acute cost avoided by the prevention stock (model.md section 7); included in savings",
+    MPS_UNITS_MONEY};
+static const mps_series_def cut_series = {
+    "cut",
+    "1 in years when a spending-review cut is in force for at least one category, else 0; "
+    "its mean over paths is the probability that a cut is in force (model.md section 7)",
+    "1"};
+static const mps_series_def stopped_series = {
+    "projects_stopped",
+    "Number of projects stopped by adaptive management in the year (model.md section 11)",
+    "projects"};
 
 void mps_model_free(mps_model *m)
 {
@@ -65,6 +79,7 @@ void mps_model_free(mps_model *m)
     free(m->mission_threshold);
     free(m->gate_keys);
     mps_model_free_interactions(m);
+    mps_model_free_management(m);
     free(m->projects);
     free(m->df_standard);
     free(m->df_health);
@@ -83,6 +98,7 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     mp->key_benefit = mps_key_project(p->id, MPS_PURPOSE_BENEFIT);
     mp->key_churn = mps_key_project(p->id, MPS_PURPOSE_CHURN);
     mp->key_spill = mps_key_project(p->id, MPS_PURPOSE_SPILLOVER);
+    mp->key_prevention = mps_key_project(p->id, MPS_PURPOSE_PREVENTION);
     /* A gate's key is named by its position `after` and by how many earlier
      * gates share that position, never by its index in the list, so adding
      * a gate elsewhere does not change this one's draw. */
@@ -101,7 +117,13 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     mp->cost_series = MPS_S_COST_CDEL + (int)p->category;
     mp->df_benefit = (p->has_benefits && p->benefit_type == MPS_BENEFIT_HEALTH)
                          ? m->df_health : m->df_standard;
-    mp->corr_overrun = mp->corr_delay = mp->corr_benefit = -1;
+    mp->corr_overrun = mp->corr_delay = mp->corr_benefit = mp->corr_prevention = -1;
+    /* Summed in build-year order, as the kernel sums the delivered
+     * programme, so that an uncut project's share is exactly 1. */
+    double total = 0.0;
+    for (int j = 0; j < p->build_years; j++)
+        total += p->profile[j];
+    mp->planned_total = total;
 }
 
 static int prepare_missions(mps_model *m)
@@ -118,6 +140,12 @@ static int prepare_missions(mps_model *m)
         m->series[m->series_gdp] = gdp_series;
     if (m->series_debt >= 0)
         m->series[m->series_debt] = debt_series;
+    if (m->series_avoided >= 0)
+        m->series[m->series_avoided] = avoided_series;
+    if (m->series_cut >= 0)
+        m->series[m->series_cut] = cut_series;
+    if (m->series_stopped >= 0)
+        m->series[m->series_stopped] = stopped_series;
     for (int i = 0; i < m->n_missions; i++) {
         const mps_mission *mi = &s->missions[i];
         double x = mi->target_value;
@@ -146,14 +174,22 @@ int mps_model_create(const mps_scenario *s, mps_model **out)
     m->n_projects = s->n_projects;
     m->n_missions = s->n_missions;
     /* The optional series: spillovers when any project has them, the
-     * economy's when there is an economy block; missions after them. */
+     * economy's when there is an economy block, avoided_cost when any
+     * project has prevention, cut when the funding regime has cuts,
+     * projects_stopped under management; missions after them. */
     int n = MPS_N_CORE_SERIES;
-    for (int k = 0; k < s->n_projects; k++)
+    for (int k = 0; k < s->n_projects; k++) {
         if (s->projects[k].has_spillovers)
             m->any_spillovers = 1;
+        if (s->projects[k].has_prevention)
+            m->any_prevention = 1;
+    }
     m->series_spillovers = m->any_spillovers ? n++ : -1;
     m->series_gdp = s->economy.present ? n++ : -1;
     m->series_debt = s->economy.present ? n++ : -1;
+    m->series_avoided = m->any_prevention ? n++ : -1;
+    m->series_cut = s->funding.has_cuts ? n++ : -1;
+    m->series_stopped = (s->management.present && s->management.review_every >= 1) ? n++ : -1;
     m->first_mission_series = n;
     m->n_series = n + s->n_missions;
 
@@ -178,7 +214,8 @@ int mps_model_create(const mps_scenario *s, mps_model **out)
         prepare_project(m, k, gk);
         gk += s->projects[k].n_gates;
     }
-    if (mps_model_prepare_interactions(m) != MPSIM_OK) {
+    if (mps_model_prepare_interactions(m) != MPSIM_OK || mps_model_prepare_funding(m) != MPSIM_OK ||
+        mps_model_prepare_management(m) != MPSIM_OK) {
         mps_model_free(m);
         return MPSIM_ERR_FAIL;
     }
@@ -246,6 +283,7 @@ void mps_workspace_free(mps_workspace *w)
     free(w->flow_spill);
     free(w->flow_gdp);
     free(w->regime);
+    free(w->cut);
     free(w->mult);
     free(w->gdp_coef);
     free(w->corr_z);
@@ -253,6 +291,8 @@ void mps_workspace_free(mps_workspace *w)
     free(w->success);
     free(w->project_pv);
     free(w->mission_year);
+    free(w->spend_share);
+    free(w->stop_year);
     free(w);
 }
 
@@ -271,6 +311,7 @@ mps_workspace *mps_workspace_alloc(const mps_model *m)
     w->flow_spill = mps_calloc(h, sizeof *w->flow_spill);
     w->flow_gdp = mps_calloc(h, sizeof *w->flow_gdp);
     w->regime = mps_calloc(h, sizeof *w->regime);
+    w->cut = mps_calloc(h, sizeof *w->cut);
     size_t nm = (size_t)MPS_N_CATEGORIES * (size_t)m->econ.n_regimes;
     w->mult = mps_calloc(nm, sizeof *w->mult);
     w->gdp_coef = mps_calloc(nm, sizeof *w->gdp_coef);
@@ -281,11 +322,14 @@ mps_workspace *mps_workspace_alloc(const mps_model *m)
     w->success = mps_calloc(np, sizeof *w->success);
     w->project_pv = mps_calloc(np * MPS_N_PROJECT_PV, sizeof *w->project_pv);
     w->mission_year = mps_calloc((size_t)m->n_missions, sizeof *w->mission_year);
+    w->spend_share = mps_calloc(np, sizeof *w->spend_share);
+    w->stop_year = mps_calloc(np, sizeof *w->stop_year);
     if (w->rng == NULL || w->ps == NULL || w->series == NULL || w->flow_economic == NULL ||
         w->flow_health == NULL || w->flow_spill == NULL || w->flow_gdp == NULL ||
         w->regime == NULL || w->mult == NULL || w->gdp_coef == NULL || w->corr_z == NULL ||
         w->corr_value == NULL || w->success == NULL || w->project_pv == NULL ||
-        w->mission_year == NULL) {
+        w->mission_year == NULL || w->cut == NULL || w->spend_share == NULL ||
+        w->stop_year == NULL) {
         mps_workspace_free(w);
         return NULL;
     }
@@ -293,5 +337,7 @@ mps_workspace *mps_workspace_alloc(const mps_model *m)
     w->result.success = w->success;
     w->result.project_pv = w->project_pv;
     w->result.mission_year = w->mission_year;
+    w->result.spend_share = w->spend_share;
+    w->result.stop_year = w->stop_year;
     return w;
 }

@@ -44,7 +44,22 @@ typedef struct {
     const mps_model_link *links; /* incoming links (this project is `to`) */
     int n_links;
     /* Index into the copula's inputs of each correlated input, else -1. */
-    int corr_overrun, corr_delay, corr_benefit;
+    int corr_overrun, corr_delay, corr_benefit, corr_prevention;
+
+    /* Prevention and cuts (model.md section 7). */
+    uint64_t key_prevention;   /* prevention.effect, once a path */
+    int cut_eligible;          /* category in cuts.applies_to and not ringfenced */
+    double planned_total;      /* sum_j c_j, summed in build-year order */
+
+    /* Adaptive management (model.md section 11), prepared in
+     * management.c; managed is 0 and the pointers NULL for a project the
+     * manager never reviews. */
+    int managed;               /* management present, benefits.annual lognormal */
+    uint64_t key_signal;
+    double mean_overrun;       /* E[O] */
+    const double *gate_rest;   /* [d + 1]: prod of p over gates with after >= j + 1 */
+    const double *benefit_weight; /* [horizon]: W(e) = sum_i ramp_i (1-delta)^i DF_{e+L+i}
+                                     over i < N, e + L + i < H */
 } mps_model_project;
 
 /** The wider economy, prepared (model.md section 6).  Multiplier tables
@@ -81,6 +96,29 @@ typedef struct {
     const mps_dist **dist;     /* [n] */
 } mps_model_copula;
 
+/** Spending reviews and cuts, prepared (model.md section 7).  Model year t
+ *  holds a review iff t >= first_review and (t - first_review) % every == 0:
+ *  the calendar years first + k * every that fall in the horizon. */
+typedef struct {
+    int has_cuts;
+    int every;                 /* >= 1 */
+    int first_review;          /* model year of the first review at or after year 0 */
+    uint64_t key_cut;
+    double keep;               /* k = 1 - fraction for a cut project */
+    int any_category;          /* some category is cut (listed and not ringfenced) */
+    int per_regime;
+    const double *probability; /* [n_regimes] when per_regime, else [1] */
+} mps_model_funding;
+
+/** Adaptive management, prepared (model.md section 11). */
+typedef struct {
+    int present;
+    int every;                 /* Q >= 1: reviews in model years Q, 2Q, ... */
+    double noise;              /* s >= 0 */
+    double stop_below;         /* theta */
+    double *storage;           /* behind every project's gate_rest and benefit_weight */
+} mps_model_management;
+
 struct mps_model {
     const mps_scenario *s;
     int horizon;
@@ -90,8 +128,10 @@ struct mps_model {
     /* Series of what this scenario models (-1 when absent), then the
      * mission indicators from first_mission_series on. */
     int series_spillovers, series_gdp, series_debt;
+    int series_avoided, series_cut, series_stopped;
     int first_mission_series;
     int any_spillovers;
+    int any_prevention;
     double *df_standard;        /* [horizon]; also for saving flows */
     double *df_health;          /* [horizon] */
     mps_model_project *projects;
@@ -99,6 +139,8 @@ struct mps_model {
     mps_model_link *links;      /* storage behind every project's links, by target */
     mps_model_economy econ;
     mps_model_copula copula;
+    mps_model_funding funding;
+    mps_model_management management;
     double *mission_threshold;  /* [n_missions]: X - 1e-9 max(1, |X|) */
     mps_series_def *series;     /* [n_series]; mission entries own their strings */
     mpsim_static_result stat;   /* computed once by mps_model_create */
@@ -117,16 +159,24 @@ typedef struct {
     double cost_factor; /* O, or 1 + optimism bias in the static appraisal */
     int s;              /* first build year (model year); horizon if past it */
     double level;       /* B, £m per year */
+    double effect;      /* prevention effect (avoided acute cost per £ of stock) */
     /* state */
     mps_project_status status;
     int e;              /* completion year s + d, once succeeded */
     int next_gate;      /* index of the first gate not yet met */
     double decay;       /* (1 - delta)^i for the next benefit year i */
     double spend_now;   /* this year's actual spend (0 when it spent nothing) */
+    int n_spent;        /* build years spent: 0 .. n_spent-1, in years s .. */
+    double delivered;   /* sum over spent build years of k_j c_j (the programme) */
+    double scale;       /* direct benefits and outcome factor, set at completion */
+    double stock;       /* prevention stock P_t */
+    int n_signals;      /* management signals seen so far (k) */
+    double signal_sum;  /* z_1 + ... + z_k */
+    int stop_year;      /* model year management stopped it, else -1 */
     /* own present values, £m */
     double pv_spend;    /* gross spend */
     double pv_direct;   /* economic and health benefits, each type's DF */
-    double pv_savings;  /* saving-type benefits */
+    double pv_savings;  /* saving-type benefits and avoided acute costs */
     double pv_spill;    /* spillovers from its own spend */
     double pv_gdp;      /* GDP from its own spend, incl. the crowding-in it induces */
 } mps_project_state;
@@ -140,6 +190,7 @@ struct mps_workspace {
     double *flow_spill;         /* [horizon] spillover benefits */
     double *flow_gdp;           /* [horizon] GDP effect of the portfolio's spend */
     int *regime;                /* [horizon] r_t */
+    unsigned char *cut;         /* [horizon] 1 when a cut decided at a review is in force */
     double *mult;               /* [3 * n_regimes] m_{c,r} of this path */
     double *gdp_coef;           /* [3 * n_regimes] m_{c,r} + chi m_{CDEL,r} */
     double chi;                 /* crowding-in of this path */
@@ -148,13 +199,16 @@ struct mps_workspace {
     unsigned char *success;     /* [n_projects] */
     double *project_pv;         /* [n_projects * MPS_N_PROJECT_PV] */
     int *mission_year;          /* [n_missions] */
+    double *spend_share;        /* [n_projects] */
+    int *stop_year;             /* [n_projects] */
     mps_path_result result;
 };
 
 /** How the path's decisions are taken.  stochastic: drawn from the path's
- *  streams (regimes, churn, gates, spillovers) with links and the wider
- *  economy in play.  Otherwise (the static appraisal) every decision is
- *  favourable and there are no links, spillovers or wider economy. */
+ *  streams (regimes, cuts, management signals, churn, gates, spillovers)
+ *  with links and the wider economy in play.  Otherwise (the static
+ *  appraisal) every decision is favourable and there are no links,
+ *  spillovers, cuts, management or wider economy. */
 typedef struct {
     int stochastic;
     uint64_t seed;
@@ -200,6 +254,44 @@ void mps_spillover_year(const mps_model *m, const mps_decisions *dec, int k, int
  *  pushed forward along the impulse profile into w->flow_gdp and the
  *  project's own pv_gdp. */
 void mps_gdp_push(const mps_model *m, int k, int c, int t, double g, mps_workspace *w);
+
+/** Prepares the funding regime of m (review years, cut probabilities) and
+ *  each project's cut eligibility; MPSIM_ERR_FAIL when the scenario struct
+ *  is inconsistent (cuts without probabilities). */
+int mps_model_prepare_funding(mps_model *m);
+
+/** Step 2 of year t: at a spending review, decides the cut in force for
+ *  the review period (drawn from "funding/cut" at index t with the
+ *  probability of regime r_t); otherwise the previous year's state carries
+ *  on.  Sets w->cut[t] and the `cut` series. */
+void mps_funding_review(const mps_model *m, const mps_decisions *dec, int t, mps_workspace *w);
+
+/** The cut factor k of project k's planned spend in year t: 1 - fraction
+ *  when a cut is in force in t and the project's category is cut, else 1. */
+static inline double mps_cut_factor(const mps_model *m, const mps_workspace *w, int k, int t)
+{
+    return (w->cut[t] && m->projects[k].cut_eligible) ? m->funding.keep : 1.0;
+}
+
+/** Step 4 for project k's prevention stock in year t:
+ *  P_t = persistence P_{t-1} + S_{t-lag}, A_t = effect P_t, a cashable
+ *  saving (savings and avoided_cost series, the project's pv_savings). */
+void mps_prevention_year(const mps_model *m, int k, int t, mps_workspace *w);
+
+/** Prepares the management tables of m (remaining-gate products and
+ *  benefit weights of each reviewed project).  MPSIM_ERR_FAIL when out of
+ *  memory. */
+int mps_model_prepare_management(mps_model *m);
+/** Frees what mps_model_prepare_management allocated. */
+void mps_model_free_management(mps_model *m);
+
+/** The management review of project k at build year j (model.md section
+ *  11), in a review year before that build year's churn and spend: draws
+ *  the project's next signal, updates the posterior of ln B and returns 1
+ *  when the expected remaining BCR is below stop_below.  Call only for a
+ *  managed project with j >= 1 in a review year. */
+int mps_management_stops(const mps_model *m, const mps_decisions *dec, int k, int j,
+                         mps_workspace *w);
 
 /** Discounts the flows of the last mps_model_simulate into w->result:
  *  metrics, derived series, per-project shares (model.md section 10). */

@@ -2,17 +2,17 @@
  * One Monte Carlo path, time-major (model.md sections 4, 5, 6 and 8).
  *
  * The year loop is outside and the project loop inside, because projects
- * interact within a year (links; later cuts).  The steps of each year keep
- * section 8's order, with the steps this version does not model marked
- * where they will go:
+ * interact within a year (links, cuts).  The steps of each year keep
+ * section 8's order:
  *
  *   1. regime r_t
- *   2. spending review and cuts          (not yet modelled)
- *   3. each project still building: management review (not yet modelled),
- *      churn, the year's spend (and its GDP effect), the gates after this
- *      build year (raised by links)
- *   4. benefits (raised by links), spillover discoveries from this year's
- *      spend, mission indicators (prevention: not yet modelled)
+ *   2. spending review: the cut in force for the review period (funding.c)
+ *   3. each project still building: management review (management.c),
+ *      churn, the year's spend after any cut (and its GDP effect), the
+ *      gates after this build year (raised by links)
+ *   4. benefits (raised by links, scaled by the share of the planned
+ *      programme delivered), spillover discoveries from this year's spend,
+ *      the prevention stock and its avoided costs, mission indicators
  *   5. GDP, tax, exchequer, debt: GDP was pushed forward at spend time;
  *      tax, exchequer and debt follow from it in the appraisal
  *      (present_value.c), since they need no decision within the path.
@@ -71,7 +71,7 @@ static double linked_factor(const mps_model *m, const mps_model_project *mp,
     return f;
 }
 
-/* Step 3 for project k in year t: churn, spend, gates. */
+/* Step 3 for project k in year t: management review, churn, spend, gates. */
 static void build_year(const mps_model *m, const mps_decisions *dec, int k, int t,
                        mps_workspace *w)
 {
@@ -83,7 +83,16 @@ static void build_year(const mps_model *m, const mps_decisions *dec, int k, int 
     const int h = m->horizon;
     const int j = t - ps->s; /* build year, 0 .. d-1 while active */
 
-    /* (Management review goes here: it comes before churn and spend.) */
+    /* Management review, before churn and spend: a stop is a cancellation
+     * (model.md section 11), counted in the projects_stopped series. */
+    const mps_model_management *mm = &m->management;
+    if (dec->stochastic && mp->managed && j >= 1 && t % mm->every == 0 &&
+        mps_management_stops(m, dec, k, j, w)) {
+        ps->status = MPS_PS_STOPPED;
+        ps->stop_year = t;
+        w->series[m->series_stopped * h + t] += 1.0;
+        return;
+    }
 
     /* Churn: cancelled at the start of build year j, before its spend.  The
      * uniform is positional (index j), so skipping it when churn is 0 keeps
@@ -95,7 +104,12 @@ static void build_year(const mps_model *m, const mps_decisions *dec, int k, int 
         return;
     }
 
-    double spend = ps->cost_factor * p->profile[j];
+    /* The planned spend after any cut in force (missed spend is not made
+     * up), times the overrun. */
+    double planned = p->profile[j] * mps_cut_factor(m, w, k, t);
+    double spend = ps->cost_factor * planned;
+    ps->delivered += planned;
+    ps->n_spent = j + 1;
     w->series[MPS_S_COST * h + t] += spend;
     w->series[mp->cost_series * h + t] += spend;
     ps->pv_spend += m->df_standard[t] * spend;
@@ -118,6 +132,11 @@ static void build_year(const mps_model *m, const mps_decisions *dec, int k, int 
     if (j + 1 == p->build_years) {
         ps->status = MPS_PS_SUCCEEDED;
         ps->e = t + 1;
+        /* Benefits and outcome scale with sum k_j c_j / sum c_j; every
+         * build year is spent now, so the share is final.  Summed in the
+         * same order as planned_total, an uncut project gets exactly 1. */
+        double total = mp->planned_total;
+        ps->scale = total > 0.0 ? ps->delivered / total : 1.0;
     }
 }
 
@@ -138,11 +157,12 @@ static void benefit_year(const mps_model *m, const mps_decisions *dec, int k, in
     double ramp = i + 1 >= mp->ramp ? 1.0 : (double)(i + 1) / (double)mp->ramp;
 
     if (p->has_outcome)
-        w->series[(m->first_mission_series + p->mission) * h + t] += p->outcome * ramp;
+        w->series[(m->first_mission_series + p->mission) * h + t] +=
+            p->outcome * ramp * ps->scale;
 
     if (!p->has_benefits || i >= p->duration)
         return;
-    double flow = ps->level * ramp * ps->decay;
+    double flow = ps->level * ramp * ps->decay * ps->scale;
     ps->decay *= 1.0 - p->decay; /* running (1 - delta)^i: no pow() per year */
     /* Links raise the whole direct stream, whatever its type (model.md
      * s. 4), and nothing else; the static appraisal has no links. */
@@ -173,6 +193,7 @@ static void reset(const mps_model *m, mps_workspace *w)
     memset(w->flow_spill, 0, h * sizeof *w->flow_spill);
     memset(w->flow_gdp, 0, h * sizeof *w->flow_gdp);
     memset(w->regime, 0, h * sizeof *w->regime);
+    memset(w->cut, 0, h * sizeof *w->cut);
     for (int k = 0; k < m->n_projects; k++) {
         mps_project_state *ps = &w->ps[k];
         ps->status = MPS_PS_ACTIVE;
@@ -185,6 +206,13 @@ static void reset(const mps_model *m, mps_workspace *w)
         ps->pv_spill = 0.0;
         ps->pv_gdp = 0.0;
         ps->spend_now = 0.0;
+        ps->n_spent = 0;
+        ps->delivered = 0.0;
+        ps->scale = 1.0;
+        ps->stock = 0.0;
+        ps->n_signals = 0;
+        ps->signal_sum = 0.0;
+        ps->stop_year = -1;
     }
     for (int i = 0; i < m->n_missions; i++)
         w->mission_year[i] = -1;
@@ -201,7 +229,8 @@ void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_worksp
             w->regime[t] = mps_regime_draw(&m->econ, dec->seed, dec->path, t,
                                            t > 0 ? w->regime[t - 1] : 0);
 
-        /* 2. Spending review: not yet modelled. */
+        /* 2. Spending review: the cut in force from this year. */
+        mps_funding_review(m, dec, t, w);
 
         /* 3. Projects still building. */
         for (int k = 0; k < m->n_projects; k++) {
@@ -209,12 +238,15 @@ void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_worksp
             build_year(m, dec, k, t, w);
         }
 
-        /* 4. Benefits, spillover discoveries from this year's spend, and
-         * indicators (prevention: later). */
+        /* 4. Benefits, spillover discoveries from this year's spend, the
+         * prevention stock (whatever the project's status: its stock was
+         * built by real spend), and indicators. */
         for (int k = 0; k < m->n_projects; k++) {
             benefit_year(m, dec, k, t, w);
             if (spill && m->s->projects[k].has_spillovers)
                 mps_spillover_year(m, dec, k, t, w);
+            if (m->s->projects[k].has_prevention)
+                mps_prevention_year(m, k, t, w);
         }
         for (int i = 0; i < m->n_missions; i++) {
             if (w->mission_year[i] < 0 &&
@@ -225,8 +257,16 @@ void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_worksp
         /* 5. GDP is already pushed forward from step 3; tax, exchequer and
          * debt are derived from the flows in mps_appraise_path. */
     }
-    for (int k = 0; k < m->n_projects; k++)
-        w->success[k] = w->ps[k].status == MPS_PS_SUCCEEDED;
+    for (int k = 0; k < m->n_projects; k++) {
+        const mps_project_state *ps = &w->ps[k];
+        double total = m->projects[k].planned_total;
+        w->success[k] = ps->status == MPS_PS_SUCCEEDED;
+        /* The share of the planned programme delivered, over the build
+         * years actually spent (a cancelled project's share is below 1
+         * even without cuts). */
+        w->spend_share[k] = total > 0.0 ? ps->delivered / total : 1.0;
+        w->stop_year[k] = ps->stop_year;
+    }
 }
 
 const mps_path_result *mps_path_run(const mps_model *m, uint64_t seed, uint64_t path,

@@ -40,3 +40,8 @@ uint64_t mps_key_economy_crowding_in(void)
 {
     return mps_stream_key("economy/crowding_in");
 }
+
+uint64_t mps_key_funding_cut(void)
+{
+    return mps_stream_key("funding/cut");
+}

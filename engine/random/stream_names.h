@@ -17,7 +17,9 @@
  *   project/<id>/gate/<after>              the gate after build year  mps_key_gate
  *   project/<id>/gate/<after>/<nth>        <after> (nth > 0: a further
  *                                          gate at the same position)
- *   project/<id>/signal                    management signals e_k     mps_key_project
+ *   project/<id>/signal                    management signal e_k of   mps_key_project
+ *                                          the project's k-th review:
+ *                                          mps_uniform_at(.., k - 1)
  *   project/<id>/spillover, sub-stream t   discoveries in model year  mps_key_project, then
  *                                          t: the count N, then the   mps_stream_subkey(key, t)
  *                                          N values, in that order
@@ -26,6 +28,9 @@
  *   economy/multiplier/<CAT>/<regime>      m_{c,r}, once a path       mps_key_economy_multiplier
  *   economy/multiplier/<CAT>               m_c when not per regime    mps_key_economy_multiplier
  *   economy/crowding_in                    chi, once a path           mps_key_economy_crowding_in
+ *   funding/cut                            the cut decided at the     mps_key_funding_cut
+ *                                          spending review in model
+ *                                          year t: mps_uniform_at(.., t)
  *
  * Positions within a stream are the caller's contract: a value drawn once
  * a path is position 0 onwards of a freshly seated generator; decisions
@@ -60,5 +65,9 @@ uint64_t mps_key_economy_multiplier(const char *category, const char *regime);
 
 /** Key of "economy/crowding_in": the per-path draw of chi. */
 uint64_t mps_key_economy_crowding_in(void);
+
+/** Key of "funding/cut": the uniform of the spending review held in model
+ *  year t is mps_uniform_at(seed, path, key, t) (model.md section 7). */
+uint64_t mps_key_funding_cut(void);
 
 #endif
