@@ -18,7 +18,9 @@
 /** Per-year output series.  The core series below are always present, at
  *  these indices.  After them come the series of what the scenario models
  *  (`spillovers` when any project has spillovers; `gdp` and
- *  `debt_ratio_change` when it has an `economy` block), then one
+ *  `debt_ratio_change` when it has an `economy` block; `avoided_cost` when
+ *  any project has prevention; `cut` with funding cuts; `projects_stopped`
+ *  with management), then one
  *  "mission_<id>" per mission: use mps_model_series_find and
  *  mps_model_mission_series for those indices. */
 typedef enum {

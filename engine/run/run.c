@@ -105,10 +105,8 @@ static void run_block(mps_accum *a, uint64_t seed, uint64_t block, double *slot,
             project_sum[i] += r->project_pv[i];
         for (int j = 0; j < np; j++) {
             t->project_success[j] += r->success[j];
-            if (r->stop_year) /* the model fills these from this version on */
-                t->project_stopped[j] += r->stop_year[j] >= 0;
-            if (r->spend_share)
-                share_sum[j] += r->spend_share[j];
+            t->project_stopped[j] += r->stop_year[j] >= 0;
+            share_sum[j] += r->spend_share[j];
         }
 
         for (int j = 0; j < nm; j++) {
