@@ -84,6 +84,9 @@ int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
                                mpsim_scenario **out, mpsim_errors *errs);
 void mpsim_scenario_free(mpsim_scenario *s); /* accepts NULL */
 const char *mpsim_scenario_name(const mpsim_scenario *s);
+/** The scenario after `extends` merging, as YAML text that loads as the
+ *  same scenario (comments are not kept); owned by s. */
+const char *mpsim_scenario_resolved_text(const mpsim_scenario *s);
 
 /* ------------------------------------------------------------------- runs */
 
@@ -276,7 +279,10 @@ typedef struct mpsim_results {
 /** Estimates the peak memory, in bytes, that mpsim_run would use for these
  *  scenarios and options (opt may be NULL): per-path metrics (15 doubles a
  *  path a scenario), fan-chart histograms (per thread and per scenario),
- *  workspaces and summaries.  Allocates only briefly.  MPSIM_ERR_INPUT
+ *  workspaces and summaries; or, if larger, what writing the results with
+ *  mpsim_results_write_hdf5 then takes (the file is built in memory, so
+ *  per-path data kept with keep_paths count twice).  Allocates only
+ *  briefly.  MPSIM_ERR_INPUT
  *  without scenarios, MPSIM_ERR_FAIL when out of memory; *bytes is 0 then. */
 int mpsim_run_estimate(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
                        uint64_t *bytes);

@@ -32,38 +32,31 @@
     "        cost: {profile: [10]}\n"
 #define PROJECT "missions.m.projects.p"
 
-static void test_unknown_and_unsupported_keys(void **state)
+static void test_unknown_keys(void **state)
 {
     (void)state;
     expect_at(MINIMAL "horizn: 5\n", 10, "horizn", "horizn",
               "unknown key 'horizn'; allowed here: mpsim, name, description, base_year, horizon, "
-              "simulation, appraisal, funding, missions, economy, correlations, links (did you "
-              "mean 'horizon'?)");
+              "simulation, appraisal, funding, missions, economy, management, correlations, "
+              "links, extends (did you mean 'horizon'?)");
     expect_at(MINIMAL "        benefits: {annual: 5, duraton: 3}\n", 10, "duraton",
               PROJECT ".benefits.duraton",
               "unknown key 'duraton'; allowed here: annual, lag, ramp, duration, decay, type");
     expect_at(MINIMAL "        colour: red\n", 10, "colour", PROJECT ".colour",
               "allowed here: id, name, kind, category, start, cost, delay, stages, benefits, "
-              "outcome, spillovers");
+              "outcome, spillovers, prevention");
     expect_at(MINIMAL "simulation: {paths: 10, sed: 3}\n", 10, "sed", "simulation.sed",
               "unknown key 'sed'; allowed here: paths, seed (did you mean 'seed'?)");
 
-    /* Keys of the format that this version still refuses (economy, links,
-     * correlations and spillovers are supported: test_scenario_errors_portfolio.c). */
-    static const char *const top[] = {"management", "extends"};
-    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
-        char text[512];
-        snprintf(text, sizeof text, MINIMAL "%s: {}\n", top[i]);
-        expect_at(text, 10, top[i], top[i], "is not supported yet in this version of mpsim");
-    }
-    expect_at(MINIMAL "funding: {churn: 0.1, cuts: {fraction: 0.3}}\n", 10, "cuts",
-              "funding.cuts", "'cuts' is not supported yet in this version of mpsim");
-    expect_at(MINIMAL "funding: {spending_review: {every: 3}}\n", 10, "spending_review",
-              "funding.spending_review", "not supported yet");
-    expect_at(MINIMAL "funding: {ringfence: [PDEL]}\n", 10, "ringfence", "funding.ringfence",
-              "not supported yet");
-    expect_at(MINIMAL "        prevention: {effect: 1}\n", 10, "prevention",
-              PROJECT ".prevention", "'prevention' is not supported yet");
+    expect_at(MINIMAL "funding: {churn: 0.1, cutz: {fraction: 0.3}}\n", 10, "cutz",
+              "funding.cutz", "allowed here: churn, spending_review, cuts, ringfence (did you "
+              "mean 'cuts'?)");
+    expect_at(MINIMAL "        prevention: {effect: 1, lagg: 2}\n", 10, "lagg",
+              PROJECT ".prevention.lagg", "allowed here: effect, lag, persistence");
+    /* Nested `extends` and `drop` are not keys of the format. */
+    expect_at(MINIMAL "        extends: x.yaml\n", 10, "extends", PROJECT ".extends",
+              "unknown key 'extends'");
+    expect_at(MINIMAL "        drop: true\n", 10, "drop", PROJECT ".drop", "unknown key 'drop'");
     /* A repeated key is an error at the repeat. */
     expect_at(MINIMAL "        category: RDEL\n", 10, "category", PROJECT ".category",
               "duplicate key 'category' (first given at line 8)");
@@ -257,7 +250,7 @@ static void test_project_cost_delay(void **state)
               "{dist", PROJECT ".cost.optimism_bias",
               "must be a number, not a distribution; distributions ({dist: ...}) are allowed "
               "only at cost.overrun, delay, benefits.annual, spillovers.value, "
-              "economy.multipliers and economy.crowding_in");
+              "prevention.effect, economy.multipliers and economy.crowding_in");
     /* cost.overrun needs positive support. */
     static const struct {
         const char *overrun, *marker, *got;
@@ -529,7 +522,7 @@ static void test_file_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unknown_and_unsupported_keys),
+        cmocka_unit_test(test_unknown_keys),
         cmocka_unit_test(test_top_level),
         cmocka_unit_test(test_appraisal),
         cmocka_unit_test(test_missions_and_ids),

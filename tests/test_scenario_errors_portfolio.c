@@ -287,8 +287,8 @@ static void expect_a(const char *a, const char *msg)
 static void test_correlation_inputs(void **state)
 {
     (void)state;
-    const char *list = "; correlatable inputs are a project's cost.overrun, delay and "
-                       "benefits.annual";
+    const char *list = "; correlatable inputs are a project's cost.overrun, delay, "
+                       "benefits.annual and prevention.effect";
     char msg[512];
 #define WITH_LIST(m) (snprintf(msg, sizeof msg, "%s%s", m, list), msg)
     expect_a("missions.m.projects.q.cost.overrun",
@@ -305,8 +305,8 @@ static void test_correlation_inputs(void **state)
              "project p belongs to mission m, not n; write missions.m.projects.p.delay");
     expect_a("missions.x.projects.p.delay", "names an unknown mission 'x'");
     expect_a("missions.m.projects.p.prevention.effect",
-             WITH_LIST("prevention is not supported yet in this version of mpsim, so "
-                       "prevention.effect cannot be correlated"));
+             WITH_LIST("project p has no prevention, so prevention.effect is not an uncertain "
+                       "input"));
     expect_a("missions.m.projects.p.spillovers.value",
              "spillovers.value is drawn afresh for each discovery, so it cannot be correlated");
     expect_a("missions.m.projects.p.cost.profile",

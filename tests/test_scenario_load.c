@@ -476,8 +476,18 @@ static void test_load_reference_file(void **state)
     assert_int_equal(s->economy.n_regimes, 2);
     assert_true(s->economy.multipliers[MPS_CDEL].per_regime);
     assert_false(s->economy.multipliers[MPS_PDEL].given);
-    assert_int_equal(s->correlations.n, 4);
+    assert_int_equal(s->correlations.n, 6);
     assert_non_null(s->correlations.cholesky);
+    /* Prevention, the funding regime and management (test_scenario_funding.c
+     * checks them in detail). */
+    assert_true(s->projects[2].has_prevention);
+    assert_int_equal(s->correlations.inputs[4].kind, MPS_INPUT_PREVENTION);
+    assert_int_equal(s->funding.review_every, 3);
+    assert_true(s->funding.has_cuts);
+    assert_true(s->funding.cut_per_regime);
+    assert_int_equal(s->funding.ringfence, 0);
+    assert_true(s->management.present);
+    assert_int_equal(s->n_sources, 1);
     mpsim_scenario_free(s);
     mpsim_errors_clear(&e);
 }

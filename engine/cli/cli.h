@@ -49,6 +49,7 @@ typedef struct {
     int keep_paths;
     int json;
     int quiet;
+    int resolved; /**< validate --resolved: print each scenario after `extends` merging */
     int help; /**< COMMAND --help was given */
 } mps_cli_options;
 

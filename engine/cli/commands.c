@@ -80,10 +80,20 @@ int mps_cli_validate(const mps_cli_options *o)
     if (status != MPSIM_OK && errs.count == 0)
         mpsim_errors_add(&errs, NULL, 0, 0, NULL, "validation failed (no further detail)");
 
-    if (o->json)
+    if (o->json) {
         mpsim_errors_print_json(&errs, stdout);
-    else if (status != MPSIM_OK)
+    } else if (status != MPSIM_OK) {
         mpsim_errors_print(&errs, stderr);
+    } else if (o->resolved) {
+        /* One file prints as a scenario that loads on its own; several as
+         * a YAML stream, one document per file. */
+        for (size_t i = 0; i < o->n_inputs; i++) {
+            const char *text = mpsim_scenario_resolved_text(s[i]);
+            if (o->n_inputs > 1)
+                printf("--- # %s\n", o->inputs[i]);
+            fputs(text ? text : "", stdout);
+        }
+    }
 
     mps_cli_free_all(s, o->n_inputs);
     free(s);

@@ -6,6 +6,17 @@
 
 #include "cli/cli.h"
 
+/* Flushes stdout: a full disk or closed pipe must not pass for success,
+ * whatever printed (help and version included). */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 && rc == MPS_EXIT_OK) {
+        perror("mpsim: writing to standard output");
+        rc = MPS_EXIT_FAIL;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -18,11 +29,11 @@ int main(int argc, char **argv)
         /* "mpsim help run" is the same as "mpsim run --help". */
         mps_cli_command cmd = argc > 2 ? mps_cli_command_from_name(argv[2]) : (mps_cli_command)0;
         mps_cli_print_help(cmd, stdout);
-        return MPS_EXIT_OK;
+        return finish(MPS_EXIT_OK);
     }
     if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
         mps_cli_print_version(stdout);
-        return MPS_EXIT_OK;
+        return finish(MPS_EXIT_OK);
     }
 
     mps_cli_command cmd = mps_cli_command_from_name(first);
@@ -56,10 +67,5 @@ int main(int argc, char **argv)
         }
     }
     mps_cli_options_free(&o);
-    /* A full disk or closed pipe on stdout must not pass for success. */
-    if (fflush(stdout) != 0 && rc == MPS_EXIT_OK) {
-        perror("mpsim: writing to standard output");
-        rc = MPS_EXIT_FAIL;
-    }
-    return rc;
+    return finish(rc);
 }

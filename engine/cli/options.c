@@ -21,6 +21,7 @@ typedef enum {
     OPT_KEEP_PATHS,
     OPT_JSON,
     OPT_QUIET,
+    OPT_RESOLVED,
     OPT_HELP
 } opt_id;
 
@@ -43,6 +44,7 @@ static const opt_spec opt_table[] = {
     {"keep-paths", 0, 0, MPS_CMD_RUN, OPT_KEEP_PATHS},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
     {"quiet", 'q', 0, MPS_CMD_RUN, OPT_QUIET},
+    {"resolved", 0, 0, MPS_CMD_VALIDATE, OPT_RESOLVED},
     {"help", 'h', 0, ALL_COMMANDS, OPT_HELP},
 };
 #define N_OPTS (sizeof opt_table / sizeof opt_table[0])
@@ -158,6 +160,9 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
     case OPT_QUIET:
         o->quiet = 1;
         break;
+    case OPT_RESOLVED:
+        o->resolved = 1;
+        break;
     case OPT_HELP:
         o->help = 1;
         break;
@@ -258,6 +263,9 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
     case MPS_CMD_VALIDATE:
         if (o->n_inputs == 0)
             return usage_error(o, err, "give at least one scenario file");
+        /* Both would write to stdout, in two formats. */
+        if (cmd == MPS_CMD_VALIDATE && o->resolved && o->json)
+            return usage_error(o, err, "--resolved and --json cannot be combined");
         break;
     case MPS_CMD_SHOW:
         if (o->n_inputs != 1)

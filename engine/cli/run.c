@@ -29,8 +29,13 @@ static void on_signal(int signo)
 }
 
 /* SA_RESETHAND: the first Ctrl-C asks for a clean stop, a second one (the
- * handler is then the default again) stops at once. */
-static void install_handlers(struct sigaction old[2])
+ * handler is then the default again) stops at once.
+ *
+ * SIGXFSZ is ignored: a write past the file-size limit (ulimit -f, or a
+ * batch system's quota) then fails with EFBIG, which the HDF5 writer
+ * reports and cleans up after, instead of the signal killing the process
+ * with its temporary file left behind. */
+static void install_handlers(struct sigaction old[3])
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -39,12 +44,18 @@ static void install_handlers(struct sigaction old[2])
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &sa, &old[0]);
     sigaction(SIGTERM, &sa, &old[1]);
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGXFSZ, &ign, &old[2]);
 }
 
-static void restore_handlers(const struct sigaction old[2])
+static void restore_handlers(const struct sigaction old[3])
 {
     sigaction(SIGINT, &old[0], NULL);
     sigaction(SIGTERM, &old[1], NULL);
+    sigaction(SIGXFSZ, &old[2], NULL);
 }
 
 static int interrupted(void)
@@ -233,7 +244,7 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
 
 int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
 {
-    struct sigaction old[2];
+    struct sigaction old[3];
     install_handlers(old);
 
     char *demo = NULL;

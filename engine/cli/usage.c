@@ -16,7 +16,7 @@ static const char program_help[] =
     "  mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
     "            [--threads T] [--max-memory SIZE] [--keep-paths] [--json] [--quiet]\n"
     "  mpsim static SCENARIO.yaml ... [--json]\n"
-    "  mpsim validate SCENARIO.yaml ... [--json]\n"
+    "  mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
     "  mpsim show RESULTS.h5 [--json]\n"
     "  mpsim --version | --help | COMMAND --help\n"
     "\n"
@@ -72,7 +72,7 @@ static const char static_help[] =
     "  -h, --help  this help\n";
 
 static const char validate_help[] =
-    "usage: mpsim validate SCENARIO.yaml ... [--json]\n"
+    "usage: mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
     "\n"
     "Loads every file and applies the batch rules (unique names; paths and\n"
     "seed agreeing).  Prints nothing and exits 0 when all is well; otherwise\n"
@@ -81,6 +81,9 @@ static const char validate_help[] =
     "\n"
     "options:\n"
     "  --json      print {\"ok\": ..., \"errors\": [...]} on stdout in both cases\n"
+    "  --resolved  when all is well, print each scenario as YAML after `extends`\n"
+    "              merging (comments are not kept; it loads as the same\n"
+    "              scenario); with several files, each starts with '--- # FILE'\n"
     "  -h, --help  this help\n";
 
 static const char show_help[] =
@@ -128,7 +131,7 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
         fputs("usage: mpsim static SCENARIO.yaml ... [--json]\n(see 'mpsim static --help')\n", out);
         break;
     case MPS_CMD_VALIDATE:
-        fputs("usage: mpsim validate SCENARIO.yaml ... [--json]\n"
+        fputs("usage: mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
               "(see 'mpsim validate --help')\n",
               out);
         break;

@@ -13,12 +13,12 @@
 
 /* Returns 1 (and reports) when s set `key` to a value other than the run's. */
 static int check_setting(const mps_scenario *first, const mps_scenario *s, const char *key,
-                          uint64_t run_value, uint64_t value, int set, int line, int column,
-                          const char *flag, mpsim_errors *errs)
+                          uint64_t run_value, uint64_t value, int set, const char *file,
+                          int line, int column, const char *flag, mpsim_errors *errs)
 {
     if (!set || value == run_value)
         return 0;
-    mpsim_errors_add(errs, s->file, line, column, key,
+    mpsim_errors_add(errs, file ? file : s->file, line, column, key,
                      "is %" PRIu64 " here but the batch runs with %" PRIu64 " (from %s); "
                      "scenarios in one run share paths and seed: remove the key, give the same "
                      "value, or set %s on the command line",
@@ -34,9 +34,21 @@ int mpsim_batch_check(mpsim_scenario *const *scenarios, size_t n, const mpsim_ru
         const mps_scenario *s = scenarios[i];
         for (size_t j = 0; j < i; j++) {
             if (strcmp(scenarios[j]->name, s->name) == 0) {
-                mpsim_errors_add(errs, s->file, s->name_line, s->name_column, "name",
-                                 "scenario name '%s' is also used by %s; every scenario in a "
-                                 "batch needs its own name", s->name, scenarios[j]->file);
+                /* With `extends` the name may have been inherited: the
+                 * error points where it was written and names the
+                 * scenario's own file. */
+                const char *where = s->name_file ? s->name_file : s->file;
+                if (strcmp(where, s->file) == 0)
+                    mpsim_errors_add(errs, where, s->name_line, s->name_column, "name",
+                                     "scenario name '%s' is also used by %s; every scenario "
+                                     "in a batch needs its own name", s->name,
+                                     scenarios[j]->file);
+                else
+                    mpsim_errors_add(errs, where, s->name_line, s->name_column, "name",
+                                     "scenario name '%s' of %s (inherited from here) is also "
+                                     "used by %s; every scenario in a batch needs its own "
+                                     "name: give %s a name of its own", s->name, s->file,
+                                     scenarios[j]->file, s->file);
                 bad = 1;
                 break;
             }
@@ -50,11 +62,12 @@ int mpsim_batch_check(mpsim_scenario *const *scenarios, size_t n, const mpsim_ru
             const mps_scenario *s = scenarios[i];
             if (!paths_given)
                 bad |= check_setting(first, s, "simulation.paths", first->paths, s->paths,
-                                     s->paths_set, s->paths_line, s->paths_column, "--paths",
-                                     errs);
+                                     s->paths_set, s->paths_file, s->paths_line,
+                                     s->paths_column, "--paths", errs);
             if (!seed_given)
                 bad |= check_setting(first, s, "simulation.seed", first->seed, s->seed,
-                                     s->seed_set, s->seed_line, s->seed_column, "--seed", errs);
+                                     s->seed_set, s->seed_file, s->seed_line, s->seed_column,
+                                     "--seed", errs);
         }
     }
     return bad ? MPSIM_ERR_INPUT : MPSIM_OK;

@@ -1,5 +1,5 @@
 /*
- * Freeing a scenario, and its name accessor.  Every pointer in the struct
+ * Freeing a scenario, and its accessors.  Every pointer in the struct
  * is owned by it; a partly built scenario (the loader gave up midway) is
  * freed the same way because everything starts zeroed.
  */
@@ -51,6 +51,14 @@ void mpsim_scenario_free(mpsim_scenario *s)
     }
     free(s->projects);
     free(s->links);
+    free(s->funding.cut_probability);
+    if (s->sources != NULL)
+        for (int i = 0; i < s->n_sources; i++) {
+            free(s->sources[i].path);
+            free(s->sources[i].text);
+        }
+    free(s->sources);
+    free(s->resolved_text);
     economy_free(&s->economy);
     correlations_free(&s->correlations);
     free(s);
@@ -59,4 +67,9 @@ void mpsim_scenario_free(mpsim_scenario *s)
 const char *mpsim_scenario_name(const mpsim_scenario *s)
 {
     return s ? s->name : NULL;
+}
+
+const char *mpsim_scenario_resolved_text(const mpsim_scenario *s)
+{
+    return s ? s->resolved_text : NULL;
 }

@@ -1,34 +1,38 @@
 /*
- * mpsim_scenario_load: source text -> YAML tree -> validated mps_scenario.
+ * mpsim_scenario_load: source text -> YAML tree -> (extends merging) ->
+ * validated mps_scenario.
  *
- * The top level, `simulation`, `appraisal` and `funding` are read here; the
- * missions and projects in load_mission.c and load_project.c; `economy`,
- * `links` and `correlations` in load_economy.c, load_links.c and
- * load_correlations.c, after the missions because they refer to projects.  Validation
- * carries on after an error so that one run reports every mistake in the
- * file; only a YAML syntax error or a broken limit stops it early.
+ * The top level, `simulation` and `appraisal` are read here; `funding` and
+ * `management` in load_funding.c; the missions and projects in
+ * load_mission.c and load_project.c; `economy`, `links` and `correlations`
+ * in load_economy.c, load_links.c and load_correlations.c, after the
+ * missions because they refer to projects (and `funding` after the economy,
+ * because cut probabilities may be given by regime).  A file with
+ * `extends` is first merged over the files it extends (extends.c,
+ * merge.c), and the merged tree is what is validated.  Validation carries
+ * on after an error so that one run reports every mistake in the file;
+ * only a YAML syntax error, a broken limit or a broken `extends` stops it
+ * early.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "scenario/extends.h"
 #include "scenario/load_internal.h"
 #include "scenario/source.h"
 
 static const mps_key_spec top_keys[] = {
     {"mpsim", 0},       {"name", 0},          {"description", 0}, {"base_year", 0},
     {"horizon", 0},     {"simulation", 0},    {"appraisal", 0},   {"funding", 0},
-    {"missions", 0},    {"economy", 0},       {"management", 1},  {"correlations", 0},
-    {"links", 0},       {"extends", 1},
+    {"missions", 0},    {"economy", 0},       {"management", 0},  {"correlations", 0},
+    {"links", 0},       {"extends", 0},
 };
 static const mps_key_spec simulation_keys[] = {{"paths", 0}, {"seed", 0}};
 static const mps_key_spec appraisal_keys[] = {
     {"discount", 0}, {"central", 0}, {"cost_savings", 0}, {"include_spillovers", 0},
     {"include_wider_economy", 0},
-};
-static const mps_key_spec funding_keys[] = {
-    {"churn", 0}, {"spending_review", 1}, {"cuts", 1}, {"ringfence", 1},
 };
 #define N_KEYS(t) (sizeof(t) / sizeof(t)[0])
 
@@ -59,6 +63,7 @@ static void load_simulation(mps_loader *L, const mps_ynode *n)
         mark = mps_path_key(L, "paths");
         if (mps_get_u64(L, v, 1, MPS_PATHS_MAX, &s->paths)) {
             s->paths_set = 1;
+            s->paths_file = v->file;
             s->paths_line = v->line;
             s->paths_column = v->column;
         }
@@ -68,6 +73,7 @@ static void load_simulation(mps_loader *L, const mps_ynode *n)
         mark = mps_path_key(L, "seed");
         if (mps_get_u64(L, v, 0, UINT64_MAX, &s->seed)) {
             s->seed_set = 1;
+            s->seed_file = v->file;
             s->seed_line = v->line;
             s->seed_column = v->column;
         }
@@ -113,18 +119,6 @@ static void load_appraisal(mps_loader *L, const mps_ynode *n, int *discount_done
     }
 }
 
-static void load_funding(mps_loader *L, const mps_ynode *n)
-{
-    if (!mps_check_mapping(L, n, funding_keys, N_KEYS(funding_keys), "the funding block"))
-        return;
-    const mps_ynode *v = mps_map_get(n, "churn", NULL);
-    if (v != NULL) {
-        size_t mark = mps_path_key(L, "churn");
-        mps_get_prob(L, v, &L->s->churn);
-        mps_path_restore(L, mark);
-    }
-}
-
 /* Reads `mpsim`; returns 0 when the version is one this code cannot read,
  * in which case nothing else is checked (its keys may mean other things). */
 static int load_version(mps_loader *L, const mps_ynode *root)
@@ -156,6 +150,7 @@ static void load_top(mps_loader *L, const mps_ynode *root)
     if ((v = mps_map_get(root, "name", NULL)) != NULL) {
         mark = mps_path_key(L, "name");
         if (mps_get_id(L, v, 1, &s->name)) {
+            s->name_file = v->file;
             s->name_line = v->line;
             s->name_column = v->column;
         }
@@ -194,11 +189,6 @@ static void load_top(mps_loader *L, const mps_ynode *root)
     }
     if (!discount_done)
         mps_load_discount(L, NULL, &s->discount);
-    if ((v = mps_map_get(root, "funding", NULL)) != NULL) {
-        mark = mps_path_key(L, "funding");
-        load_funding(L, v);
-        mps_path_restore(L, mark);
-    }
     if ((v = mps_map_get(root, "missions", NULL)) != NULL)
         mps_load_missions(L, v);
     else
@@ -206,6 +196,11 @@ static void load_top(mps_loader *L, const mps_ynode *root)
     /* The economy is filled even when absent (one regime, no multipliers),
      * and before the correlations, which name its multipliers. */
     mps_load_economy(L, mps_map_get(root, "economy", NULL));
+    mps_funding_defaults(&s->funding, s->base_year);
+    if ((v = mps_map_get(root, "funding", NULL)) != NULL)
+        mps_load_funding(L, v);
+    if ((v = mps_map_get(root, "management", NULL)) != NULL)
+        mps_load_management(L, v);
     if ((v = mps_map_get(root, "links", NULL)) != NULL)
         mps_load_links(L, v);
     const mps_ynode *key = NULL;
@@ -213,21 +208,34 @@ static void load_top(mps_loader *L, const mps_ynode *root)
         mps_load_correlations(L, v, key);
 }
 
-/* Errors without a line ("too many errors") go last. */
-static int error_after(const mpsim_error *a, const mpsim_error *b)
+/* Where file `file` comes in the scenario's sources (the file itself 0,
+ * then the files it extends), so that errors group by file. */
+static size_t file_rank(const mps_scenario *s, const char *file)
 {
+    for (int i = 0; i < s->n_sources; i++)
+        if (strcmp(s->sources[i].path, file) == 0)
+            return (size_t)i;
+    return 0;
+}
+
+/* Errors without a line ("too many errors") go last within their file. */
+static int error_after(const mps_scenario *s, const mpsim_error *a, const mpsim_error *b)
+{
+    size_t fa = file_rank(s, a->file), fb = file_rank(s, b->file);
+    if (fa != fb)
+        return fa > fb;
     long la = a->line > 0 ? a->line : INT_MAX, lb = b->line > 0 ? b->line : INT_MAX;
     return la > lb || (la == lb && a->column > b->column);
 }
 
 /* Puts the errors items[from ..] in file order (stable), so the user reads
  * them top to bottom whatever order the checks ran in. */
-static void sort_errors(mpsim_errors *errs, size_t from)
+static void sort_errors(const mps_scenario *s, mpsim_errors *errs, size_t from)
 {
     for (size_t i = from + 1; i < errs->count; i++) {
         mpsim_error e = errs->items[i];
         size_t j = i;
-        while (j > from && error_after(&errs->items[j - 1], &e)) {
+        while (j > from && error_after(s, &errs->items[j - 1], &e)) {
             errs->items[j] = errs->items[j - 1];
             j--;
         }
@@ -235,13 +243,14 @@ static void sort_errors(mpsim_errors *errs, size_t from)
     }
 }
 
-/* Validates a parsed document into s. */
-static int load_tree(const mps_ytree *tree, const char *file, mps_scenario *s, mpsim_errors *errs)
+/* Merges (when the file has `extends`) and validates the parsed file into
+ * s, then writes the resolved scenario. */
+static int load_root(mps_doc_set *docs, const mps_ynode *root, mps_scenario *s,
+                     mpsim_errors *errs)
 {
-    const mps_ynode *root = tree->root;
     if (root == NULL ||
         (root->type == MPS_YNODE_SCALAR && mps_yscalar_resolve(root).kind == MPS_YV_NULL)) {
-        mpsim_errors_add(errs, file, 0, 0, "",
+        mpsim_errors_add(errs, s->file, 0, 0, "",
                          "holds no YAML content (only comments or blank lines); a scenario "
                          "needs at least mpsim, name, base_year and missions");
         return MPSIM_ERR_INPUT;
@@ -249,13 +258,22 @@ static int load_tree(const mps_ytree *tree, const char *file, mps_scenario *s, m
     size_t first_error = errs ? errs->count : 0;
     mps_loader L;
     memset(&L, 0, sizeof L);
-    L.file = file;
+    L.file = s->file;
     L.errs = errs;
     L.s = s;
-    load_top(&L, root);
+    const mps_ynode *tree = root;
+    if (mps_map_get(root, "extends", NULL) != NULL)
+        tree = mps_resolve_extends(&L, docs, root);
+    if (tree != NULL && !L.oom)
+        load_top(&L, tree);
+    int rc = L.oom ? MPSIM_ERR_FAIL : (L.n_errors || tree == NULL ? MPSIM_ERR_INPUT : MPSIM_OK);
     if (errs != NULL)
-        sort_errors(errs, first_error);
-    int rc = L.oom ? MPSIM_ERR_FAIL : (L.n_errors ? MPSIM_ERR_INPUT : MPSIM_OK);
+        sort_errors(s, errs, first_error);
+    if (rc == MPSIM_OK && mps_yaml_emit(tree, &s->resolved_text) != MPSIM_OK) {
+        mpsim_errors_add(errs, s->file, 0, 0, "", "out of memory while writing the resolved "
+                                                  "scenario");
+        rc = MPSIM_ERR_FAIL;
+    }
     free(L.path.buf);
     free(L.ids);
     return rc;
@@ -280,19 +298,31 @@ int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
     set_defaults(s);
     s->file = mps_strdup(file);
     s->source_text = malloc(len + 1);
-    if (s->file == NULL || s->source_text == NULL) {
+    s->sources = calloc(1, sizeof *s->sources);
+    if (s->sources != NULL) {
+        s->n_sources = 1;
+        s->sources[0].path = mps_strdup(file);
+        s->sources[0].text = malloc(len + 1);
+    }
+    if (s->file == NULL || s->source_text == NULL || s->sources == NULL ||
+        s->sources[0].path == NULL || s->sources[0].text == NULL) {
         mpsim_scenario_free(s);
         mpsim_errors_add(errs, file, 0, 0, "", "out of memory while loading the scenario");
         return MPSIM_ERR_FAIL;
     }
     memcpy(s->source_text, text, len);
     s->source_text[len] = '\0';
+    memcpy(s->sources[0].text, text, len);
+    s->sources[0].text[len] = '\0';
 
-    mps_ytree tree;
-    rc = mps_ytree_parse(s->source_text, len, file, &tree, errs);
+    /* Node positions name s->file, which lives as long as the scenario. */
+    mps_doc_set docs;
+    memset(&docs, 0, sizeof docs);
+    const mps_ynode *root = NULL;
+    rc = mps_docs_parse(&docs, s->source_text, len, s->file, errs, &root);
     if (rc == MPSIM_OK)
-        rc = load_tree(&tree, file, s, errs);
-    mps_ytree_free(&tree);
+        rc = load_root(&docs, root, s, errs);
+    mps_docs_free(&docs);
     if (rc != MPSIM_OK) {
         mpsim_scenario_free(s);
         return rc;

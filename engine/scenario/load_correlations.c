@@ -33,7 +33,8 @@ static const mps_key_spec pair_keys[] = {{"a", 0}, {"b", 0}, {"rho", 0}};
 #define N_KEYS(t) (sizeof(t) / sizeof(t)[0])
 
 static const char *const correlatable =
-    "correlatable inputs are a project's cost.overrun, delay and benefits.annual "
+    "correlatable inputs are a project's cost.overrun, delay, benefits.annual and "
+    "prevention.effect "
     "(missions.<mission>.projects.<project>.cost.overrun, ...), "
     "economy.multipliers.<CDEL|RDEL|PDEL>.<regime> (economy.multipliers.<CDEL|RDEL|PDEL> when "
     "given once for every regime) and economy.crowding_in, each given as a distribution";
@@ -79,9 +80,13 @@ static int resolve_project(mps_loader *L, const mps_ynode *n, const char *rest, 
             return 0;
         }
     } else if (strcmp(rest, "prevention.effect") == 0) {
-        mps_load_error(L, n, "prevention is not supported yet in this version of mpsim, so "
-                             "prevention.effect cannot be correlated; %s", correlatable);
-        return 0;
+        ref->kind = MPS_INPUT_PREVENTION;
+        d = &pr->prev_effect;
+        if (!pr->has_prevention) {
+            mps_load_error(L, n, "project %s has no prevention, so prevention.effect is not an "
+                                 "uncertain input; %s", pr->id, correlatable);
+            return 0;
+        }
     } else if (strcmp(rest, "spillovers.value") == 0) {
         mps_load_error(L, n, "spillovers.value is drawn afresh for each discovery, so it cannot "
                              "be correlated; %s", correlatable);

@@ -159,6 +159,19 @@ int mps_find_mission(const mps_scenario *s, const char *id);
  *  distance, nearest first, into buf ("none" without projects). */
 void mps_nearest_projects(const mps_scenario *s, const char *id, char *buf, size_t size);
 
+/* ------------------------ funding and management (model.md 7, 11) */
+
+/** Sets the funding defaults of model.md section 7 (reviews every 3 years
+ *  from base_year, cuts none, applying to every category, no ringfence),
+ *  freeing a cut probability already stored. */
+void mps_funding_defaults(mps_funding *f, int base_year);
+/** The `funding` block (the key path is extended here); after the economy,
+ *  since a cut probability may be given by regime.  Call
+ *  mps_funding_defaults first. */
+void mps_load_funding(mps_loader *L, const mps_ynode *n);
+/** The `management` block (the key path is extended here). */
+void mps_load_management(mps_loader *L, const mps_ynode *n);
+
 /* --------------------------- links, economy, correlations (model.md 5, 6) */
 
 /** The top-level `links` list (after the missions). */

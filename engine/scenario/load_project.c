@@ -1,7 +1,8 @@
 /*
- * One project of a mission (model.md sections 4 and 5): identity, cost,
- * delay, gates, direct benefits, mission outcome and unplanned spillovers.  Every rule is checked here
- * and every failure reported; the caller decides the project's key path.
+ * One project of a mission (model.md sections 4, 5 and 7): identity, cost,
+ * delay, gates, direct benefits, mission outcome, unplanned spillovers and
+ * prevention.  Every rule is checked here and every failure reported; the
+ * caller decides the project's key path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 static const mps_key_spec project_keys[] = {
     {"id", 0},    {"name", 0},   {"kind", 0},     {"category", 0},
     {"start", 0}, {"cost", 0},   {"delay", 0},    {"stages", 0},
-    {"benefits", 0}, {"outcome", 0}, {"spillovers", 0}, {"prevention", 1},
+    {"benefits", 0}, {"outcome", 0}, {"spillovers", 0}, {"prevention", 0},
 };
 static const mps_key_spec cost_keys[] = {{"profile", 0}, {"overrun", 0}, {"optimism_bias", 0}};
 static const mps_key_spec stage_keys[] = {{"after", 0}, {"p", 0}};
@@ -22,6 +23,7 @@ static const mps_key_spec benefit_keys[] = {
 static const mps_key_spec spillover_keys[] = {
     {"rate", 0}, {"value", 0}, {"lag", 0}, {"duration", 0}, {"decay", 0},
 };
+static const mps_key_spec prevention_keys[] = {{"effect", 0}, {"lag", 0}, {"persistence", 0}};
 #define N_KEYS(t) (sizeof(t) / sizeof(t)[0])
 
 static const char *const kind_names[] = {"tactical", "emblematic", "strategic"};
@@ -42,6 +44,7 @@ void mps_project_defaults(mps_project *p, int mission, int base_year)
     p->benefit_type = MPS_BENEFIT_ECONOMIC;
     p->spill_value = mps_dist_fixed(0.0);
     p->spill_duration = 30;
+    p->prev_effect = mps_dist_fixed(0.0);
 }
 
 /* Runs get(L, value) with the key path extended by `key`, when present. */
@@ -287,6 +290,33 @@ static void load_spillovers(mps_loader *L, const mps_ynode *n, mps_project *p)
     p->has_spillovers = ok;
 }
 
+/* Prevention (model.md section 7): any category may build a prevention
+ * stock, though it is normally PDEL.  The effect may have any support, like
+ * spillovers.value: a distribution that can be negative is a statement of
+ * uncertainty the modeller may make, and its draws are not clipped. */
+static void load_prevention(mps_loader *L, const mps_ynode *n, mps_project *p)
+{
+    if (!mps_check_mapping(L, n, prevention_keys, N_KEYS(prevention_keys),
+                           "the project's prevention"))
+        return;
+    int ok = 1;
+    const mps_ynode *v;
+    if ((v = mps_map_get(n, "effect", NULL)) != NULL) {
+        size_t mark = mps_path_key(L, "effect");
+        ok = mps_load_dist(L, v, &p->prev_effect, NULL) && ok;
+        mps_path_restore(L, mark);
+    } else {
+        mps_missing_key(L, n, "effect", "£ of acute cost avoided a year per £ of prevention "
+                                        "stock: a number or a distribution");
+        ok = 0;
+    }
+    if ((v = mps_map_get(n, "lag", NULL)) != NULL)
+        WITH_KEY(L, "lag", ok = mps_get_int(L, v, 0, MPS_YEARS_MAX, &p->prev_lag) && ok);
+    if ((v = mps_map_get(n, "persistence", NULL)) != NULL)
+        WITH_KEY(L, "persistence", ok = mps_get_prob(L, v, &p->prev_persistence) && ok);
+    p->has_prevention = ok;
+}
+
 static void load_start(mps_loader *L, const mps_ynode *v, mps_project *p)
 {
     int start;
@@ -347,4 +377,6 @@ void mps_load_project_body(mps_loader *L, const mps_ynode *m, mps_project *p)
     }
     if ((v = mps_map_get(m, "spillovers", NULL)) != NULL)
         WITH_KEY(L, "spillovers", load_spillovers(L, v, p));
+    if ((v = mps_map_get(m, "prevention", NULL)) != NULL)
+        WITH_KEY(L, "prevention", load_prevention(L, v, p));
 }

@@ -80,7 +80,10 @@ void mps_load_error(mps_loader *L, const mps_ynode *at, const char *fmt, ...)
         mps_load_oom(L);
         return;
     }
-    mpsim_errors_add(L->errs, L->file, at ? at->line : 0, at ? at->column : 0,
+    /* After `extends` merging a node may come from another file than the
+     * one being loaded: the error names the file where it was written. */
+    const char *file = at != NULL && at->file != NULL ? at->file : L->file;
+    mpsim_errors_add(L->errs, file, at ? at->line : 0, at ? at->column : 0,
                      L->path.buf ? L->path.buf : "", "%s", msg);
     free(msg);
 }
@@ -120,7 +123,7 @@ static int scalar_of(mps_loader *L, const mps_ynode *n, const char *expected, mp
     if (n->type == MPS_YNODE_MAPPING && mps_map_get(n, "dist", NULL) != NULL) {
         mps_load_error(L, n, "must be %s, not a distribution; distributions ({dist: ...}) are "
                              "allowed only at cost.overrun, delay, benefits.annual, spillovers.value, "
-                             "economy.multipliers and economy.crowding_in",
+                             "prevention.effect, economy.multipliers and economy.crowding_in",
                        expected);
         return 0;
     }

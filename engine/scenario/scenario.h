@@ -205,6 +205,10 @@ struct mpsim_scenario {
     int name_line, name_column;
     int paths_line, paths_column;
     int seed_line, seed_column;
+    /* The files where they were written (with `extends`, perhaps a file the
+     * scenario extends): pointers to `file` or a sources[].path, not owned;
+     * NULL when not given. */
+    const char *name_file, *paths_file, *seed_file;
 
     mps_discount discount; /* green_book schedule filled in when defaulted */
     mps_central central;

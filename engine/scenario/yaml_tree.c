@@ -48,6 +48,7 @@ static mps_ynode *new_node(builder *b, mps_ynode_type type, yaml_mark_t mark)
     n->line = (int)mark.line + 1;
     n->column = (int)mark.column + 1;
     n->weight = 1;
+    n->file = b->file;
     n->next_alloc = b->tree->all;
     b->tree->all = n;
     return n;
@@ -353,6 +354,39 @@ int mps_ytree_parse(const char *text, size_t len, const char *file, mps_ytree *o
     if (rc == MPSIM_ERR_FAIL)
         mpsim_errors_add(errs, file, 0, 0, "", "out of memory while reading the YAML");
     return rc;
+}
+
+mps_ynode *mps_ytree_new_collection(mps_ytree *arena, mps_ynode_type type, const mps_ynode *at)
+{
+    mps_ynode *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->type = type;
+    if (at != NULL) {
+        n->line = at->line;
+        n->column = at->column;
+        n->file = at->file;
+    }
+    n->weight = 1;
+    n->next_alloc = arena->all;
+    arena->all = n;
+    return n;
+}
+
+/* The children are shared with the trees they came from and never written
+ * through these pointers; the casts only fit them into the items array. */
+int mps_ynode_append(mps_ynode *seq, const mps_ynode *child)
+{
+    size_t fill = seq->n;
+    return push_item(seq, &fill, (mps_ynode *)(uintptr_t)child);
+}
+
+int mps_ynode_append_pair(mps_ynode *map, const mps_ynode *key, const mps_ynode *value)
+{
+    size_t fill = 2 * map->n;
+    if (push_item(map, &fill, (mps_ynode *)(uintptr_t)key) != MPSIM_OK)
+        return MPSIM_ERR_FAIL;
+    return push_item(map, &fill, (mps_ynode *)(uintptr_t)value);
 }
 
 void mps_ytree_free(mps_ytree *t)

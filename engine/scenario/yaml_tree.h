@@ -41,6 +41,10 @@ typedef struct mps_ynode {
     size_t weight; /**< nodes in the subtree with aliases expanded (saturating) */
     int height;    /**< collection levels in the subtree (a scalar is 0) */
     struct mps_ynode *next_alloc; /**< every node, for freeing */
+    /** The file the node was written in, for error messages after `extends`
+     *  merging has mixed nodes of several files (not owned: the name given
+     *  to mps_ytree_parse, which must outlive the tree). */
+    const char *file;
 } mps_ynode;
 
 /** A parsed document.  root is NULL for a stream without a document
@@ -60,6 +64,24 @@ int mps_ytree_parse(const char *text, size_t len, const char *file, mps_ytree *o
 
 /** Frees every node; accepts a zeroed tree. */
 void mps_ytree_free(mps_ytree *t);
+
+/* ------------------------------------------- building trees (extends.c)
+ *
+ * Merging `extends` files builds new collections that point at nodes of
+ * the parsed trees (shared, never modified).  The new nodes belong to an
+ * arena tree (root NULL), freed with mps_ytree_free like any other. */
+
+/** A new empty collection owned by `arena`, with the line, column and file
+ *  of `at` (the node written last, where errors about the whole collection
+ *  should point).  NULL when out of memory. */
+mps_ynode *mps_ytree_new_collection(mps_ytree *arena, mps_ynode_type type, const mps_ynode *at);
+
+/** Appends `child` to sequence `seq`; MPSIM_ERR_FAIL when out of memory. */
+int mps_ynode_append(mps_ynode *seq, const mps_ynode *child);
+
+/** Appends the pair (key, value) to mapping `map`; MPSIM_ERR_FAIL when out
+ *  of memory. */
+int mps_ynode_append_pair(mps_ynode *map, const mps_ynode *key, const mps_ynode *value);
 
 /** Key and value of mapping pair i. */
 static inline const mps_ynode *mps_ymap_key(const mps_ynode *m, size_t i)
