@@ -17,6 +17,9 @@ done
 mpsim validate "$SRC/scenarios/examples/churn-low.yaml" "$SRC/scenarios/examples/churn-high.yaml"
 expect_rc 0 "validate the churn batch"
 expect_empty "$ERR" "validate the churn batch (stderr)"
+mpsim validate "$SRC/scenarios/examples/economy-normal.yaml" "$SRC/scenarios/examples/economy-slack.yaml"
+expect_rc 0 "validate the economy batch"
+expect_empty "$ERR" "validate the economy batch (stderr)"
 
 mpsim validate --json "$SRC/scenarios/demo.yaml"
 expect_rc 0 "validate --json on a good file"
