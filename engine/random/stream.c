@@ -61,14 +61,22 @@ typedef struct {
     philox4x32_ctr_t ctr; /* counter of the next block to compute */
     philox4x32_ctr_t buf; /* the current block's four words */
     unsigned idx;         /* next unread word of buf, 0..4 */
+    uint32_t flip;        /* 0, or all ones on the mirrored path of a pair */
 } mps_philox_state;
+
+/* All ones when the path code has the mirror flag (MPS_PATH_MIRROR). */
+static inline uint32_t mps_path_flip(uint64_t code)
+{
+    return (code & MPS_PATH_MIRROR) ? UINT32_C(0xffffffff) : 0u;
+}
 
 static void mps_philox_seat_state(mps_philox_state *st, uint64_t seed, uint64_t path,
                                   uint64_t key)
 {
     st->key = mps_philox_key(seed, key);
-    st->ctr = mps_philox_ctr(path, 0u);
+    st->ctr = mps_philox_ctr(path & ~MPS_PATH_MIRROR, 0u);
     st->idx = 4u;
+    st->flip = mps_path_flip(path);
 }
 
 static inline uint32_t mps_philox_next(mps_philox_state *st)
@@ -82,7 +90,7 @@ static inline uint32_t mps_philox_next(mps_philox_state *st)
             ++st->ctr.v[1];
         st->idx = 0u;
     }
-    return st->buf.v[st->idx++];
+    return st->buf.v[st->idx++] ^ st->flip;
 }
 
 static void mps_philox_set(void *vstate, unsigned long int s)
@@ -124,8 +132,10 @@ void mps_rng_seat(gsl_rng *r, uint64_t seed, uint64_t path, uint64_t key)
 
 double mps_uniform_at(uint64_t seed, uint64_t path, uint64_t key, uint32_t index)
 {
-    philox4x32_ctr_t out = philox4x32(mps_philox_ctr(path, index), mps_philox_key(seed, key));
-    uint64_t x = mps_bits53(out.v[0], out.v[1]);
+    philox4x32_ctr_t out =
+        philox4x32(mps_philox_ctr(path & ~MPS_PATH_MIRROR, index), mps_philox_key(seed, key));
+    const uint32_t flip = mps_path_flip(path);
+    uint64_t x = mps_bits53(out.v[0] ^ flip, out.v[1] ^ flip);
     /* x * 2^-53 lies in [0, 1 - 2^-53], every value exact.  Only x == 0
      * would touch the closed end; it becomes 2^-54, half a grid step, so
      * the result is in the open interval (0, 1) that inverse CDFs and logs

@@ -19,6 +19,20 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+/** A path code is a path index, or, for antithetic variates, the index of
+ *  a pair with this bit set on its second (mirrored) member: every 32-bit
+ *  word of a mirrored path's streams is complemented, so each uniform u
+ *  becomes 1 - u (to within 2^-53) and draws by inversion or by the polar
+ *  method are mirrored.  Functions here taking a `path` take a path code. */
+#define MPS_PATH_MIRROR (UINT64_C(1) << 63)
+
+/** The path code of path p: p itself, or with antithetic pairs (2i, 2i+1)
+ *  the pair index i, mirrored on the odd member. */
+static inline uint64_t mps_path_code(uint64_t p, int antithetic)
+{
+    return antithetic ? (p >> 1) | ((p & 1u) ? MPS_PATH_MIRROR : 0u) : p;
+}
+
 /** The gsl_rng type "philox4x32-10".  gsl_rng_set(r, s) seats it on stream
  *  key 0 of path 0 with seed s; use mps_rng_seat to choose a stream. */
 extern const gsl_rng_type *mps_rng_philox;
