@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds mpsim (Release) and runs the demonstration portfolio, or whatever
+# Builds mpsim (Release) and runs the policy batch of the demonstration
+# portfolio (scenarios/policy/, docs/policy-scenarios.md), or whatever
 # `mpsim run` arguments are given: ./scripts/demo.sh --paths 20000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

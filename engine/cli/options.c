@@ -258,7 +258,7 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
 
     switch (cmd) {
     case MPS_CMD_RUN:
-        break; /* no scenario: the demonstration */
+        break; /* no scenario: the shipped policy batch */
     case MPS_CMD_STATIC:
     case MPS_CMD_VALIDATE:
         if (o->n_inputs == 0)

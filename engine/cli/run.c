@@ -98,41 +98,91 @@ static char *executable_parent_dir(void)
     }
 }
 
-/* The shipped demonstration: beside the executable's parent (build/mpsim ->
- * scenarios/demo.yaml), else in the source tree the program was built from. */
-static char *find_demo(int quiet)
+/* The shipped policy batch (scenarios/policy/): the demonstration portfolio
+ * under stop-go funding (the baseline, first, so the others are compared
+ * with it), then with prevention ringfenced, with long-term commitment and
+ * with adaptive management.  docs/policy-scenarios.md explains them. */
+static const char *const batch_files[] = {"baseline.yaml", "pdel-ringfenced.yaml", "long-term.yaml",
+                                          "adaptive.yaml"};
+enum { N_BATCH = sizeof batch_files / sizeof batch_files[0] };
+
+static void free_batch(char **paths)
 {
-    char *candidate = NULL;
-    char *dir = executable_parent_dir();
-    if (dir != NULL) {
-        size_t len = strlen(dir) + sizeof "/scenarios/demo.yaml";
-        candidate = malloc(len);
-        if (candidate != NULL)
-            snprintf(candidate, len, "%s/scenarios/demo.yaml", dir);
-        free(dir);
-    }
-    const char *where = "beside the executable";
-    if (candidate == NULL || access(candidate, R_OK) != 0) {
-        free(candidate);
-        candidate = malloc(sizeof MPSIM_SOURCE_DIR "/scenarios/demo.yaml");
-        if (candidate == NULL)
+    if (paths == NULL)
+        return;
+    for (size_t i = 0; i < N_BATCH; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+/* The batch's files under `root` ("<root>/scenarios/policy/..."), or NULL
+ * when one is missing or unreadable (or memory runs out).  *missing names
+ * the first file that could not be read when it returns NULL for that. */
+static char **batch_under(const char *root, char **missing)
+{
+    char **paths = calloc(N_BATCH, sizeof *paths);
+    if (paths == NULL)
+        return NULL;
+    for (size_t i = 0; i < N_BATCH; i++) {
+        size_t len = strlen(root) + sizeof "/scenarios/policy/" + strlen(batch_files[i]);
+        paths[i] = malloc(len);
+        if (paths[i] == NULL) {
+            free_batch(paths);
             return NULL;
-        memcpy(candidate, MPSIM_SOURCE_DIR "/scenarios/demo.yaml",
-               sizeof MPSIM_SOURCE_DIR "/scenarios/demo.yaml");
-        where = "in the source tree";
-        if (access(candidate, R_OK) != 0) {
-            fprintf(stderr,
-                    "mpsim run: no scenario given, and the demonstration scenario was found "
-                    "neither beside the executable (../scenarios/demo.yaml) nor at %s\n",
-                    candidate);
-            free(candidate);
+        }
+        snprintf(paths[i], len, "%s/scenarios/policy/%s", root, batch_files[i]);
+        if (access(paths[i], R_OK) != 0) {
+            if (missing != NULL) {
+                *missing = paths[i];
+                paths[i] = NULL;
+            }
+            free_batch(paths);
             return NULL;
         }
     }
-    if (!quiet)
-        fprintf(stderr, "mpsim run: no scenario given; running the demonstration %s (%s)\n",
-                candidate, where);
-    return candidate;
+    return paths;
+}
+
+/* The shipped policy batch: beside the executable's parent (build/mpsim ->
+ * scenarios/policy/), else in the source tree the program was built from.
+ * Returns N_BATCH paths (free with free_batch), or NULL after saying why. */
+static char **find_batch(int quiet)
+{
+    char **paths = NULL;
+    char *dir = executable_parent_dir();
+    if (dir != NULL)
+        paths = batch_under(dir, NULL);
+    free(dir);
+    const char *where = "beside the executable";
+    if (paths == NULL) {
+        char *missing = NULL;
+        paths = batch_under(MPSIM_SOURCE_DIR, &missing);
+        where = "in the source tree";
+        if (paths == NULL) {
+            if (missing != NULL)
+                fprintf(stderr,
+                        "mpsim run: no scenario given, and the policy batch was found neither "
+                        "beside the executable (../scenarios/policy/) nor in the source tree "
+                        "(%s is missing)\n",
+                        missing);
+            else
+                fputs("mpsim run: out of memory\n", stderr);
+            free(missing);
+            return NULL;
+        }
+    }
+    if (!quiet) {
+        const char *last = strrchr(paths[0], '/');
+        fprintf(stderr,
+                "mpsim run: no scenario given; running the policy batch (the demonstration "
+                "portfolio under four funding regimes) %s, %.*s/:\n ",
+                where, (int)(last - paths[0]), paths[0]);
+        for (size_t i = 0; i < N_BATCH; i++)
+            fprintf(stderr, "%s%s%s", i ? ", " : " ", strrchr(paths[i], '/') + 1,
+                    i ? "" : " (the baseline)");
+        fputc('\n', stderr);
+    }
+    return paths;
 }
 
 /* Checks that `path` can be created: its directory exists and is writable
@@ -247,17 +297,17 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     struct sigaction old[3];
     install_handlers(old);
 
-    char *demo = NULL;
+    char **batch = NULL;
     char *const *inputs = o->inputs;
     size_t n = o->n_inputs;
     if (n == 0) {
-        demo = find_demo(o->quiet);
-        if (demo == NULL) {
+        batch = find_batch(o->quiet);
+        if (batch == NULL) {
             restore_handlers(old);
             return MPS_EXIT_FAIL;
         }
-        inputs = &demo;
-        n = 1;
+        inputs = batch;
+        n = N_BATCH;
     }
 
     mpsim_errors errs;
@@ -313,7 +363,7 @@ done:
         mps_cli_free_all(s, n);
     free(s);
     free(default_out);
-    free(demo);
+    free_batch(batch);
     mpsim_errors_clear(&errs);
     return rc;
 }

@@ -3,6 +3,13 @@
  * `mpsim static` and `mpsim show`.  Money is in £m with one decimal (£0.1m
  * is finer than any input is known to), probabilities with three decimals,
  * ratios with two; undefined values print as n/a (model.md section 10).
+ *
+ * What a scenario models decides what is shown: the lines on spending-review
+ * cuts and adaptive management appear only when the run produced their time
+ * series (`cut`, `projects_stopped`), and the per-project delivery table
+ * only then or when some project was stopped.  The table is meant to stay
+ * readable in 100 columns, apart from the per-project value table whose
+ * width follows the longest project id.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -49,6 +56,24 @@ static int id_width(const char *header, const void *base, size_t stride, size_t 
             w = width(s);
     }
     return w;
+}
+
+/* The per-year means of the series called `name`, or NULL when the run did
+ * not produce it (the scenario does not model it). */
+static const double *series_mean(const mpsim_scenario_result *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_series; i++)
+        if (s->series[i].name && strcmp(s->series[i].name, name) == 0)
+            return s->series[i].mean;
+    return NULL;
+}
+
+static int any_stopped(const mpsim_scenario_result *s)
+{
+    for (size_t i = 0; i < s->n_projects; i++)
+        if (s->projects[i].p_stopped > 0.0)
+            return 1;
+    return 0;
 }
 
 static void print_static_only(FILE *out, const mpsim_static_result *st)
@@ -158,6 +183,124 @@ static void print_decomposition(FILE *out, const mpsim_scenario_result *s)
     }
 }
 
+/* How often spending-review cuts were in force: the `cut` series is 1 in a
+ * year with a cut in force, so its mean in year t is P(cut in force in t),
+ * the mean of those over the horizon is the share of years cut, and their
+ * sum the expected number of years cut (model.md section 7).  The series
+ * cannot tell review periods apart, so periods are left to the reader
+ * (years / spending_review.every, docs/policy-scenarios.md). */
+static void print_cuts(FILE *out, const mpsim_scenario_result *s, const double *cut)
+{
+    double years = 0.0;
+    for (int t = 0; t < s->horizon; t++)
+        years += cut[t];
+    fputs("\n    Spending-review cuts\n    ", out);
+    pad(out, "Cut in force, share of years", 30);
+    num(out, s->horizon > 0 ? years / s->horizon : NAN, 12, 3);
+    fputs("  (expected ", out);
+    num(out, years, 0, 1);
+    fprintf(out, " of %d years)\n", s->horizon);
+}
+
+enum { STOP_YEARS_SHOWN = 10, STOP_YEARS_PER_LINE = 5 };
+
+/* Adaptive management: the expected number of projects stopped (the sum of
+ * the per-project P(stopped)) and the years the stops fall in, from the mean
+ * of `projects_stopped` (reviews fall every review_every years, so only a
+ * few years carry stops).  Years whose mean rounds to 0.000 are left out; of
+ * the rest at most STOP_YEARS_SHOWN, the largest, are listed in year order. */
+static void print_management(FILE *out, const mpsim_scenario_result *s, const double *stopped)
+{
+    double expected = 0.0;
+    for (size_t i = 0; i < s->n_projects; i++)
+        expected += s->projects[i].p_stopped;
+    fputs("\n    Adaptive management\n    ", out);
+    pad(out, "Projects stopped, expected", 30);
+    num(out, expected, 12, 3);
+    fprintf(out, "  (of %zu)\n", s->n_projects);
+
+    /* The cut-off for the STOP_YEARS_SHOWN largest means: the smallest of
+     * them, found by selection (no allocation; the horizon is at most 1000). */
+    const double shown = 0.0005;
+    int n_shown = 0;
+    for (int t = 0; t < s->horizon; t++)
+        n_shown += stopped[t] >= shown;
+    double floor_value = shown;
+    int limited = n_shown > STOP_YEARS_SHOWN;
+    if (limited) {
+        double prev = INFINITY;
+        for (int k = 0; k < STOP_YEARS_SHOWN; k++) {
+            double best = -INFINITY;
+            for (int t = 0; t < s->horizon; t++)
+                if (stopped[t] < prev && stopped[t] > best)
+                    best = stopped[t];
+            prev = best;
+        }
+        floor_value = prev;
+    }
+    fputs("    ", out);
+    pad(out, limited ? "Stops by year (largest)" : "Stops by year (expected)", 30);
+    if (n_shown == 0) {
+        fputs("  none\n", out);
+        return;
+    }
+    int on_line = 0, printed = 0;
+    for (int t = 0; t < s->horizon && printed < STOP_YEARS_SHOWN; t++) {
+        if (!(stopped[t] >= floor_value))
+            continue;
+        if (on_line == STOP_YEARS_PER_LINE) {
+            fputs("\n    ", out);
+            pad(out, "", 30);
+            on_line = 0;
+        }
+        fprintf(out, "  %4d: %.3f", s->base_year + t, stopped[t]);
+        on_line++;
+        printed++;
+    }
+    fputc('\n', out);
+}
+
+static void print_policy(FILE *out, const mpsim_scenario_result *s)
+{
+    const double *cut = series_mean(s, "cut");
+    const double *stopped = series_mean(s, "projects_stopped");
+    if (cut != NULL)
+        print_cuts(out, s, cut);
+    if (stopped != NULL)
+        print_management(out, s, stopped);
+}
+
+/* The share of each project's planned programme delivered (cuts,
+ * cancellations, gate failures and stops lower it) and, when management
+ * stopped anything, P(stopped): a second table, so that the value table
+ * above keeps its width. */
+static void print_delivery(FILE *out, const mpsim_scenario_result *s)
+{
+    int stops = any_stopped(s);
+    if (s->n_projects == 0 ||
+        !(stops || series_mean(s, "cut") != NULL || series_mean(s, "projects_stopped") != NULL))
+        return;
+    int w = id_width("Project", s->projects, sizeof *s->projects, s->n_projects,
+                     offsetof(mpsim_project_result, id));
+    fputs("\n    ", out);
+    pad(out, "Project", w);
+    fputs("  Category  Planned spend delivered (share)", out);
+    if (stops)
+        fputs("  P(stopped)", out);
+    fputc('\n', out);
+    for (size_t i = 0; i < s->n_projects; i++) {
+        const mpsim_project_result *p = &s->projects[i];
+        fputs("    ", out);
+        pad(out, p->id, w);
+        fputs("  ", out);
+        pad(out, p->category, 8);
+        num(out, p->mean_spend_share, 33, 3);
+        if (stops)
+            num(out, p->p_stopped, 12, 3);
+        fputc('\n', out);
+    }
+}
+
 static void print_missions(FILE *out, const mpsim_scenario_result *s)
 {
     if (s->n_missions == 0)
@@ -219,6 +362,7 @@ static void print_projects(FILE *out, const mpsim_scenario_result *s)
             fputc('\n', out);
         }
     }
+    print_delivery(out, s);
     if (s->n_kinds > 0) {
         int w = id_width("Kind", s->kinds, sizeof *s->kinds, s->n_kinds,
                          offsetof(mpsim_kind_result, kind));
@@ -237,39 +381,58 @@ static void print_projects(FILE *out, const mpsim_scenario_result *s)
     }
 }
 
+/* Prints a signed difference ("+12.5"), or n/a. */
+static void signed_num(FILE *out, double x, int dec)
+{
+    if (isfinite(x))
+        fprintf(out, "%+.*f", dec, x);
+    else
+        fputs("n/a", out);
+}
+
+/* Each later scenario b against the baseline a, per path under common
+ * random numbers (interface.md `comparisons`).  Differences carry their
+ * sign.  P(b better) counts strict improvements only: paths the variant
+ * does not touch give equal NPVs, so 1 - P(b better) mixes "worse" and
+ * "the same", which the line says. */
 static void print_comparisons(FILE *out, const mpsim_results *r)
 {
     if (r->n_comparisons == 0)
         return;
-    fputs("\nComparisons with the baseline (per path, common random numbers)\n", out);
+    fputs("\nComparisons with the baseline (b - a per path, common random numbers)\n", out);
     for (size_t i = 0; i < r->n_comparisons; i++) {
         const mpsim_comparison *c = &r->comparisons[i];
-        fprintf(out, "  %s -> %s\n", c->a ? c->a : "", c->b ? c->b : "");
-        fputs("    NPV difference, b - a (£m)     mean ", out);
-        num(out, c->npv_diff_mean, 0, 1);
+        int w = width("Net exchequer cost, b - a (£m)");
+        for (size_t m = 0; m < c->n_missions; m++) {
+            int wm =
+                width("P(achieved) change, ") + width(c->mission_ids[m] ? c->mission_ids[m] : "");
+            if (wm > w)
+                w = wm;
+        }
+        w += 2;
+        fprintf(out, "  %s -> %s\n    ", c->a ? c->a : "", c->b ? c->b : "");
+        pad(out, "NPV difference, b - a (£m)", w);
+        fputs("mean ", out);
+        signed_num(out, c->npv_diff_mean, 1);
         fputs(" (se ", out);
         num(out, c->npv_diff_se, 0, 1);
         fputs(", sd ", out);
         num(out, c->npv_diff_sd, 0, 1);
-        fputs(")\n    P(b has the higher NPV)        ", out);
+        fputs(")\n    ", out);
+        pad(out, "P(b has the higher NPV)", w);
         num(out, c->p_b_better, 0, 3);
-        fputs("\n    Exchequer cost, b - a (£m)     mean ", out);
-        num(out, c->exchequer_diff_mean, 0, 1);
+        fputs(" (equal NPVs count as not higher)\n    ", out);
+        pad(out, "Net exchequer cost, b - a (£m)", w);
+        fputs("mean ", out);
+        signed_num(out, c->exchequer_diff_mean, 1);
         fputs(" (se ", out);
         num(out, c->exchequer_diff_se, 0, 1);
         fputs(")\n", out);
-        int w = 0;
-        for (size_t m = 0; m < c->n_missions; m++)
-            if (c->mission_ids[m] && width(c->mission_ids[m]) > w)
-                w = width(c->mission_ids[m]);
         for (size_t m = 0; m < c->n_missions; m++) {
             fputs("    P(achieved) change, ", out);
-            pad(out, c->mission_ids[m], w);
-            fputs("  ", out);
-            if (isfinite(c->p_achieved_diff[m]))
-                fprintf(out, "%+.3f\n", c->p_achieved_diff[m]);
-            else
-                fputs("n/a\n", out);
+            pad(out, c->mission_ids[m], w - width("P(achieved) change, "));
+            signed_num(out, c->p_achieved_diff[m], 3);
+            fputc('\n', out);
         }
     }
 }
@@ -290,6 +453,7 @@ void mpsim_results_print_table(const mpsim_results *r, FILE *out)
         }
         print_headline(out, r, s);
         print_decomposition(out, s);
+        print_policy(out, s);
         print_missions(out, s);
         print_projects(out, s);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mpsim run / show / static: results file written and nothing else, the same
 # output twice and whatever the thread count, show repeating what run
-# printed, the default output path, the demonstration, the hand-checked
+# printed, the default output path, the policy batch, the hand-checked
 # single project, and failures that leave nothing behind.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
@@ -124,15 +124,17 @@ mpsim run "$SINGLE" --paths 20 --quiet
 expect_rc 0 "run with the default output path"
 expect_cwd_only "default output path" results/single-project.h5
 
-# --- run without a scenario runs the demonstration
+# --- run without a scenario runs the policy batch (tests/cli/policy.sh
+#     checks its contents)
 clean_cwd
-mpsim run --paths 1000 -o demo.h5
+mpsim run --paths 1000 -o batch.h5
 expect_rc 0 "run without a scenario"
-expect_contains "$ERR" "demonstration" "run without a scenario says it runs the demonstration"
-expect_contains "$ERR" "demo.yaml" "run without a scenario names the file"
-expect_contains "$OUT" "demo" "the demonstration's table"
-expect_cwd_only "run without a scenario" demo.h5
-mpsim run --paths 1000 --quiet -o demo2.h5
+expect_contains "$ERR" "policy batch" "run without a scenario says it runs the policy batch"
+expect_contains "$ERR" "scenarios/policy/" "run without a scenario names the folder"
+expect_contains "$ERR" "baseline.yaml (the baseline)" "run without a scenario names the baseline"
+expect_contains "$OUT" "Scenario baseline" "the batch's table"
+expect_cwd_only "run without a scenario" batch.h5
+mpsim run --paths 1000 --quiet -o batch2.h5
 expect_rc 0 "run --quiet without a scenario"
 expect_empty "$ERR" "run --quiet without a scenario (stderr)"
 
