@@ -108,7 +108,23 @@ typedef struct {
      *  (MPSIM_ERR_INPUT, before allocating anything large) a run whose
      *  mpsim_run_estimate exceeds it. */
     uint64_t max_memory;
+    /** 1: keep every path's metrics for exact quantiles (model.md section
+     *  10) whatever the number of paths; -1: always stream them; 0: exact
+     *  up to MPSIM_EXACT_PATHS paths and streamed beyond
+     *  (docs/parallel-runs.md gives the streamed error bound). */
+    int exact_quantiles;
+    /** When > 0: run rounds of paths until the relative standard error of
+     *  every scenario's mean NPV is at most this, `paths` being the cap.
+     *  Checked between fixed rounds, so the stopping point is deterministic. */
+    double target_se;
+    /** Antithetic variates: paths run in mirrored pairs (2i, 2i+1); standard
+     *  errors are over pair means.  Needs an even number of paths. */
+    int antithetic;
 } mpsim_run_options;
+
+/** Up to this many paths, quantiles of the per-path metrics are exact by
+ *  default (their arrays take 15 doubles a path a scenario). */
+#define MPSIM_EXACT_PATHS UINT64_C(1000000)
 
 /** Applies the batch rules of scenario-format.md (unique names, paths and
  *  seed agreeing unless opt sets them).  opt may be NULL. */
@@ -265,7 +281,11 @@ typedef struct {
 typedef struct mpsim_results {
     int static_only;           /**< only `stat` is filled (mpsim static) */
     uint64_t seed;
-    uint64_t paths;
+    uint64_t paths;            /**< paths run (fewer than asked when target_se stopped it) */
+    int quantiles_exact;       /**< 1: exact quantiles; 0: streamed (log-binned histograms) */
+    int antithetic;            /**< 1: antithetic pairs */
+    double target_se;          /**< the precision target, 0 when none */
+    int target_se_reached;     /**< 1 when the run stopped because it met target_se */
     char *mpsim_version;
     char *created;             /**< ISO 8601 UTC */
     char *command_line;

@@ -349,6 +349,10 @@ static void compare_results(const mpsim_results *a, const mpsim_results *b)
 {
     assert_int_equal(a->static_only, b->static_only);
     assert_int_equal(a->seed, b->seed);
+    assert_int_equal(a->quantiles_exact, b->quantiles_exact);
+    assert_int_equal(a->antithetic, b->antithetic);
+    assert_true(a->target_se == b->target_se);
+    assert_int_equal(a->target_se_reached, b->target_se_reached);
     assert_int_equal(a->paths, b->paths);
     assert_same_str(a->mpsim_version, b->mpsim_version);
     assert_same_str(a->created, b->created);

@@ -327,13 +327,17 @@ static void test_dynamic_document(void **state)
     jnode *root = jparse(text);
 
     static const char *const top[] = {"format", "format_version", "mpsim_version", "seed",
-                                      "paths", "scenarios", "comparisons", NULL};
+                                      "paths", "quantile_method", "antithetic", "target_se",
+                                      "target_se_reached", "scenarios", "comparisons", NULL};
     assert_keys(root, top);
     assert_string_equal(jget(root, "format", NULL)->text, "mpsim-summary");
     assert_string_equal(jget(root, "format_version", NULL)->text, "1");
     assert_string_equal(jget(root, "mpsim_version", NULL)->text, MPSIM_VERSION_STRING);
     assert_string_equal(jget(root, "seed", NULL)->text, "20250101");
     assert_string_equal(jget(root, "paths", NULL)->text, "1000");
+    assert_string_equal(jget(root, "quantile_method", NULL)->text,
+                        r->quantiles_exact ? "exact" : "streamed");
+    assert_string_equal(jget(root, "target_se", NULL)->text, "0.01");
 
     const jnode *scen = jget(root, "scenarios", NULL);
     assert_int_equal(scen->n, 2);

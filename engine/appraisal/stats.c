@@ -87,56 +87,95 @@ int mps_distribution_fill(mpsim_distribution *d, const double *sorted, size_t n)
     return MPSIM_OK;
 }
 
-/* ------------------------------------------------------------ fan charts */
+/* ------------------------------------------------------------ Welford */
 
-enum {
-    FAN_SUB_BITS = 5,                       /* 32 sub-bins per octave */
-    FAN_EXP_MIN = -10,                      /* 2^-10 £m, about £1,000 */
-    FAN_EXP_MAX = 24,                       /* 2^24 £m, about £17 trillion */
-    FAN_MAG_BINS = (FAN_EXP_MAX - FAN_EXP_MIN) << FAN_SUB_BITS,
-    FAN_BINS = 2 * FAN_MAG_BINS + 1,        /* negative, zero, positive */
-    FAN_ZERO = FAN_MAG_BINS
+void mps_welford_add(mps_welford *w, double x)
+{
+    w->n++;
+    double d = x - w->mean;
+    w->mean += d / (double)w->n;
+    w->m2 += d * (x - w->mean);
+}
+
+void mps_welford_merge(mps_welford *a, const mps_welford *b)
+{
+    if (b->n == 0)
+        return;
+    if (a->n == 0) {
+        *a = *b;
+        return;
+    }
+    /* Chan, Golub and LeVeque's pairwise update. */
+    double n = (double)(a->n + b->n), d = b->mean - a->mean;
+    a->mean += d * ((double)b->n / n);
+    a->m2 += b->m2 + d * d * ((double)a->n * (double)b->n / n);
+    a->n += b->n;
+}
+
+double mps_welford_sd(const mps_welford *w)
+{
+    return w->n > 1 ? sqrt(w->m2 / (double)(w->n - 1)) : NAN;
+}
+
+/* ------------------------------------------------------------ histograms */
+
+/* Resolutions: 32 sub-bins per octave over [2^-10, 2^24) for fan charts,
+ * 256 over [2^-30, 2^40) for the scalar metrics. */
+static const struct {
+    int sub_bits, exp_min, exp_max;
+} resolutions[] = {
+    [MPS_FAN_COARSE] = {5, -10, 24},
+    [MPS_FAN_FINE] = {8, -30, 40},
 };
 
-/* Magnitude code of |x| > 0: octave and the top FAN_SUB_BITS bits of the
+/* Magnitude code of |x| > 0: octave and the top sub_bits bits of the
  * mantissa, read from the IEEE 754 representation (no log() per value). */
-static inline int fan_code(double a)
+static inline size_t fan_code(const mps_fan *f, double a)
 {
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     int e = (int)((bits >> 52) & 0x7FF) - 1023;
-    if (e < FAN_EXP_MIN)
+    if (e < f->exp_min)
         return 0;
-    if (e >= FAN_EXP_MAX)
-        return FAN_MAG_BINS - 1;
-    int sub = (int)((bits >> (52 - FAN_SUB_BITS)) & ((1u << FAN_SUB_BITS) - 1));
-    return ((e - FAN_EXP_MIN) << FAN_SUB_BITS) | sub;
+    if (e >= f->exp_max)
+        return f->mag_bins - 1;
+    size_t sub = (size_t)((bits >> (52 - f->sub_bits)) & ((UINT64_C(1) << f->sub_bits) - 1));
+    return ((size_t)(e - f->exp_min) << f->sub_bits) | sub;
 }
 
-static inline int fan_bin(double x)
+static inline size_t fan_bin(const mps_fan *f, double x)
 {
     if (x > 0.0)
-        return FAN_ZERO + 1 + fan_code(x);
+        return f->mag_bins + 1 + fan_code(f, x);
     if (x < 0.0)
-        return FAN_ZERO - 1 - fan_code(-x);
-    return FAN_ZERO;
+        return f->mag_bins - 1 - fan_code(f, -x);
+    return f->mag_bins;
 }
 
-/* Midpoint of the magnitude range of a code. */
-static double fan_code_mid(int code)
+/* The representative value of bin b: the midpoint of its range. */
+static double fan_bin_mid(const mps_fan *f, size_t b)
 {
-    int e = (code >> FAN_SUB_BITS) + FAN_EXP_MIN;
-    int sub = code & ((1 << FAN_SUB_BITS) - 1);
-    double lo = ldexp(1.0 + (double)sub / (1 << FAN_SUB_BITS), e);
-    double hi = ldexp(1.0 + (double)(sub + 1) / (1 << FAN_SUB_BITS), e);
-    return 0.5 * (lo + hi);
+    if (b == f->mag_bins)
+        return 0.0;
+    double sign = b > f->mag_bins ? 1.0 : -1.0;
+    size_t code = b > f->mag_bins ? b - f->mag_bins - 1 : f->mag_bins - 1 - b;
+    int e = (int)(code >> f->sub_bits) + f->exp_min;
+    double sub = (double)(code & ((1u << f->sub_bits) - 1));
+    double width = (double)(1u << f->sub_bits);
+    double lo = ldexp(1.0 + sub / width, e), hi = ldexp(1.0 + (sub + 1.0) / width, e);
+    return sign * 0.5 * (lo + hi);
 }
 
-int mps_fan_init(mps_fan *f, size_t cells)
+int mps_fan_init_res(mps_fan *f, size_t cells, mps_fan_resolution res)
 {
+    memset(f, 0, sizeof *f);
+    f->sub_bits = resolutions[res].sub_bits;
+    f->exp_min = resolutions[res].exp_min;
+    f->exp_max = resolutions[res].exp_max;
+    f->mag_bins = (size_t)(f->exp_max - f->exp_min) << f->sub_bits;
     f->cells = cells;
-    f->bins = FAN_BINS;
-    f->counts = mps_calloc(cells * FAN_BINS, sizeof *f->counts);
+    f->bins = 2 * f->mag_bins + 1;
+    f->counts = mps_calloc(cells * f->bins, sizeof *f->counts);
     f->min = malloc((cells ? cells : 1) * sizeof *f->min);
     f->max = malloc((cells ? cells : 1) * sizeof *f->max);
     if (!f->counts || !f->min || !f->max) {
@@ -148,6 +187,11 @@ int mps_fan_init(mps_fan *f, size_t cells)
         f->max[c] = -INFINITY;
     }
     return MPSIM_OK;
+}
+
+int mps_fan_init(mps_fan *f, size_t cells)
+{
+    return mps_fan_init_res(f, cells, MPS_FAN_COARSE);
 }
 
 void mps_fan_free(mps_fan *f)
@@ -162,19 +206,22 @@ void mps_fan_free(mps_fan *f)
 void mps_fan_add(mps_fan *f, const double *x)
 {
     uint64_t *row = f->counts;
-    for (size_t c = 0; c < f->cells; c++, row += FAN_BINS) {
-        double v = x[c];
-        row[fan_bin(v)]++;
-        if (v < f->min[c])
-            f->min[c] = v;
-        if (v > f->max[c])
-            f->max[c] = v;
-    }
+    for (size_t c = 0; c < f->cells; c++, row += f->bins)
+        mps_fan_add_one(f, c, x[c]);
+}
+
+void mps_fan_add_one(mps_fan *f, size_t c, double v)
+{
+    f->counts[c * f->bins + fan_bin(f, v)]++;
+    if (v < f->min[c])
+        f->min[c] = v;
+    if (v > f->max[c])
+        f->max[c] = v;
 }
 
 void mps_fan_merge(mps_fan *dst, const mps_fan *src)
 {
-    size_t n = dst->cells * FAN_BINS;
+    size_t n = dst->cells * dst->bins;
     for (size_t i = 0; i < n; i++)
         dst->counts[i] += src->counts[i];
     for (size_t c = 0; c < dst->cells; c++) {
@@ -185,30 +232,84 @@ void mps_fan_merge(mps_fan *dst, const mps_fan *src)
     }
 }
 
+/* The representative of bin b of cell c, clamped to the cell's range. */
+static double fan_value(const mps_fan *f, size_t c, size_t b)
+{
+    double v = fan_bin_mid(f, b);
+    if (v < f->min[c])
+        v = f->min[c];
+    if (v > f->max[c])
+        v = f->max[c];
+    return v;
+}
+
+/* The bin holding the order statistic of 0-based rank `rank`. */
+static size_t fan_rank_bin(const mps_fan *f, size_t c, uint64_t rank)
+{
+    const uint64_t *row = f->counts + c * f->bins;
+    uint64_t seen = 0;
+    size_t b = 0;
+    for (; b + 1 < f->bins; b++) {
+        seen += row[b];
+        if (seen > rank)
+            break;
+    }
+    return b;
+}
+
 double mps_fan_quantile(const mps_fan *f, size_t c, double q, uint64_t n)
 {
     if (n == 0)
         return NAN;
     /* The order statistic below position q (n - 1), as GSL's rule starts from. */
     uint64_t rank = (uint64_t)floor(q * (double)(n - 1));
-    const uint64_t *row = f->counts + c * FAN_BINS;
-    uint64_t seen = 0;
-    int b = 0;
-    for (; b < FAN_BINS; b++) {
-        seen += row[b];
-        if (seen > rank)
-            break;
+    return fan_value(f, c, fan_rank_bin(f, c, rank));
+}
+
+double mps_fan_lower_mean(const mps_fan *f, size_t c, uint64_t k)
+{
+    if (k == 0)
+        return NAN;
+    const uint64_t *row = f->counts + c * f->bins;
+    uint64_t taken = 0;
+    double sum = 0.0;
+    for (size_t b = 0; b < f->bins && taken < k; b++) {
+        uint64_t take = row[b] < k - taken ? row[b] : k - taken;
+        sum += (double)take * fan_value(f, c, b);
+        taken += take;
     }
-    double v;
-    if (b == FAN_ZERO)
-        v = 0.0;
-    else if (b > FAN_ZERO)
-        v = fan_code_mid(b - FAN_ZERO - 1);
-    else
-        v = -fan_code_mid(FAN_ZERO - 1 - b);
-    if (v < f->min[c])
-        v = f->min[c];
-    if (v > f->max[c])
-        v = f->max[c];
-    return v;
+    return sum / (double)taken;
+}
+
+int mps_fan_distribution(const mps_fan *f, size_t c, uint64_t n, mpsim_distribution *d)
+{
+    /* Fill the quantile function from the histogram; then re-bin the counts
+     * by each bin's representative into equal-width bins over [min, max]. */
+    if (mps_distribution_fill(d, NULL, 0) != MPSIM_OK)
+        return MPSIM_ERR_FAIL;
+    if (n == 0)
+        return MPSIM_OK;
+    for (size_t i = 0; i < d->n_levels; i++)
+        d->values[i] = mps_fan_quantile(f, c, d->levels[i], n);
+    double lo = f->min[c], hi = f->max[c];
+    if (!(hi > lo)) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    double w = (hi - lo) / (double)d->n_bins;
+    for (size_t i = 0; i <= d->n_bins; i++)
+        d->edges[i] = lo + w * (double)i;
+    d->edges[d->n_bins] = hi;
+    const uint64_t *row = f->counts + c * f->bins;
+    for (size_t b = 0; b < f->bins; b++) {
+        if (!row[b])
+            continue;
+        long k = (long)((fan_value(f, c, b) - lo) / w);
+        if (k < 0)
+            k = 0;
+        if (k >= (long)d->n_bins)
+            k = (long)d->n_bins - 1;
+        d->counts[k] += row[b];
+    }
+    return MPSIM_OK;
 }

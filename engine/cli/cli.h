@@ -47,6 +47,9 @@ typedef struct {
     uint64_t max_memory; /**< --max-memory in bytes (0 = no limit), when max_memory_set */
     int max_memory_set;
     int keep_paths;
+    int exact_quantiles; /**< --exact-quantiles */
+    double target_se;    /**< --target-se, 0 when not given */
+    int antithetic;      /**< --antithetic */
     int json;
     int quiet;
     int resolved; /**< validate --resolved: print each scenario after `extends` merging */

@@ -1,6 +1,7 @@
 /*
- * The commands that write nothing: validate, static, show; and the helpers
- * every command shares (loading a batch, reporting errors, exit statuses).
+ * The commands that write nothing: validate and static (show is in
+ * show.c); and the helpers every command shares (loading a batch,
+ * reporting errors, exit statuses).
  */
 #include <stdlib.h>
 
@@ -136,24 +137,6 @@ int mps_cli_static(const mps_cli_options *o)
     mpsim_results_free(r);
     mps_cli_free_all(s, o->n_inputs);
     free(s);
-    mpsim_errors_clear(&errs);
-    return mps_cli_exit_status(status);
-}
-
-int mps_cli_show(const mps_cli_options *o)
-{
-    mpsim_errors errs;
-    mpsim_errors_init(&errs);
-    mpsim_results *r = NULL;
-    int status = mpsim_results_read_hdf5(o->inputs[0], &r, &errs);
-    if (status != MPSIM_OK) {
-        mps_cli_report_errors(&errs, "reading the results file");
-    } else if (o->json) {
-        mpsim_results_print_json(r, stdout);
-    } else {
-        mpsim_results_print_table(r, stdout);
-    }
-    mpsim_results_free(r);
     mpsim_errors_clear(&errs);
     return mps_cli_exit_status(status);
 }

@@ -22,6 +22,9 @@ typedef enum {
     OPT_JSON,
     OPT_QUIET,
     OPT_RESOLVED,
+    OPT_EXACT_QUANTILES,
+    OPT_TARGET_SE,
+    OPT_ANTITHETIC,
     OPT_HELP
 } opt_id;
 
@@ -42,6 +45,9 @@ static const opt_spec opt_table[] = {
     {"threads", 0, 1, MPS_CMD_RUN, OPT_THREADS},
     {"max-memory", 0, 1, MPS_CMD_RUN, OPT_MAX_MEMORY},
     {"keep-paths", 0, 0, MPS_CMD_RUN, OPT_KEEP_PATHS},
+    {"exact-quantiles", 0, 0, MPS_CMD_RUN, OPT_EXACT_QUANTILES},
+    {"target-se", 0, 1, MPS_CMD_RUN, OPT_TARGET_SE},
+    {"antithetic", 0, 0, MPS_CMD_RUN, OPT_ANTITHETIC},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
     {"quiet", 'q', 0, MPS_CMD_RUN, OPT_QUIET},
     {"resolved", 0, 0, MPS_CMD_VALIDATE, OPT_RESOLVED},
@@ -153,6 +159,23 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
         break;
     case OPT_KEEP_PATHS:
         o->keep_paths = 1;
+        break;
+    case OPT_EXACT_QUANTILES:
+        o->exact_quantiles = 1;
+        break;
+    case OPT_TARGET_SE: {
+        char *end = NULL;
+        double x = strtod(value, &end);
+        if (value[0] == '\0' || *end != '\0' || !(x > 0.0 && x < 1.0))
+            return usage_error(o, err,
+                               "%s must be a relative standard error between 0 and 1 "
+                               "(e.g. 0.01 for 1%% of the mean NPV), not '%s'",
+                               shown, value);
+        o->target_se = x;
+        break;
+    }
+    case OPT_ANTITHETIC:
+        o->antithetic = 1;
         break;
     case OPT_JSON:
         o->json = 1;

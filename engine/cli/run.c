@@ -320,6 +320,9 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     opt.seed_set = o->seed_set;
     opt.threads = o->threads;
     opt.keep_paths = o->keep_paths;
+    opt.exact_quantiles = o->exact_quantiles;
+    opt.target_se = o->target_se;
+    opt.antithetic = o->antithetic;
     opt.cancel = &run_cancel;
     opt.max_memory = o->max_memory_set ? o->max_memory : mps_cli_default_memory_limit();
 

@@ -14,7 +14,8 @@ static const char program_help[] =
     "\n"
     "usage:\n"
     "  mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
-    "            [--threads T] [--max-memory SIZE] [--keep-paths] [--json] [--quiet]\n"
+    "            [--threads T] [--max-memory SIZE] [--keep-paths] [--exact-quantiles]\n"
+    "            [--target-se X] [--antithetic] [--json] [--quiet]\n"
     "  mpsim static SCENARIO.yaml ... [--json]\n"
     "  mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
     "  mpsim show RESULTS.h5 [--json]\n"
@@ -58,6 +59,14 @@ static const char run_help[] =
     "                     (500M, 2G; binary units); 0 = no limit.  Default: 75%\n"
     "                     of physical memory or of the cgroup limit, if lower\n"
     "  --keep-paths       also store every path's metrics in the results file\n"
+    "  --exact-quantiles  keep every path's metrics for exact quantiles however\n"
+    "                     many paths (default: exact up to 1,000,000 paths, then\n"
+    "                     streamed within 0.2%; memory then stays flat)\n"
+    "  --target-se X      stop once the mean NPV of every scenario has a relative\n"
+    "                     standard error of at most X (e.g. 0.01), checked every\n"
+    "                     16384 paths; --paths is then the cap\n"
+    "  --antithetic       run paths in mirrored pairs (antithetic variates);\n"
+    "                     needs an even number of paths\n"
     "  --json             print the JSON summary instead of the table\n"
     "  -q, --quiet        no progress bar and no notes on stderr\n"
     "  -h, --help         this help\n"
@@ -128,8 +137,9 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
     switch (cmd) {
     case MPS_CMD_RUN:
         fputs("usage: mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
-              "                 [--threads T] [--max-memory SIZE] [--keep-paths] [--json]\n"
-              "                 [--quiet]\n"
+              "                 [--threads T] [--max-memory SIZE] [--keep-paths]\n"
+              "                 [--exact-quantiles] [--target-se X] [--antithetic]\n"
+              "                 [--json] [--quiet]\n"
               "(see 'mpsim run --help')\n",
               out);
         break;

@@ -67,12 +67,32 @@ static herr_t reason_cb(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-/* HDF5's reason for the failure just seen, malloc'd ("" when none). */
+/* HDF5's reason for the failure just seen, malloc'd ("" when none).  A
+ * failed system call is described by a long line of internals ("file write
+ * failed: time = ..., errno = 28, error message = 'No space left on
+ * device', ..."): keep only the system's message, which is what a reader
+ * can act on; other descriptions are kept whole, on one line. */
 static char *h5_reason(void)
 {
     char *s = NULL;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_cb, &s);
-    return s ? s : mps_strdup("");
+    if (s == NULL)
+        return mps_strdup("");
+    static const char key[] = "error message = '";
+    const char *k = strstr(s, key);
+    const char *end = k ? strchr(k + sizeof key - 1, '\'') : NULL;
+    if (end != NULL) {
+        const char *msg = k + sizeof key - 1;
+        char *t = mps_asprintf("%.*s", (int)(end - msg), msg);
+        if (t != NULL) {
+            free(s);
+            s = t;
+        }
+    }
+    for (char *c = s; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    return s;
 }
 
 /* "/group/name" for object `name` under loc, for messages (malloc'd). */
@@ -211,6 +231,13 @@ void mps_h5w_attr_u64(mps_h5w *w, hid_t loc, const char *name, uint64_t value)
 {
     hid_t s = H5Screate(H5S_SCALAR);
     write_attr(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, s, &value);
+    mps_h5_close(s);
+}
+
+void mps_h5w_attr_f64(mps_h5w *w, hid_t loc, const char *name, double value)
+{
+    hid_t s = H5Screate(H5S_SCALAR);
+    write_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s, &value);
     mps_h5_close(s);
 }
 

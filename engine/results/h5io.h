@@ -55,6 +55,7 @@ hid_t mps_h5w_group(mps_h5w *w, hid_t loc, const char *name);
 /** Scalar attributes.  A NULL string writes nothing. */
 void mps_h5w_attr_str(mps_h5w *w, hid_t loc, const char *name, const char *value);
 void mps_h5w_attr_i32(mps_h5w *w, hid_t loc, const char *name, int value);
+void mps_h5w_attr_f64(mps_h5w *w, hid_t loc, const char *name, double value);
 void mps_h5w_attr_u64(mps_h5w *w, hid_t loc, const char *name, uint64_t value);
 /** A 1-D attribute of n variable-length UTF-8 strings. */
 void mps_h5w_attr_strs(mps_h5w *w, hid_t loc, const char *name, const char *const *v, size_t n);
@@ -101,6 +102,8 @@ int mps_h5r_has_attr(hid_t loc, const char *name);
 char *mps_h5r_attr_str(mps_h5r *r, hid_t loc, const char *name);
 /** Reads a scalar integer attribute. */
 int64_t mps_h5r_attr_i64(mps_h5r *r, hid_t loc, const char *name);
+/** A float64 scalar attribute (NaN after a failure). */
+double mps_h5r_attr_f64(mps_h5r *r, hid_t loc, const char *name);
 uint64_t mps_h5r_attr_u64(mps_h5r *r, hid_t loc, const char *name);
 /** Reads a 1-D string attribute: *n strings, each malloc'd, in a malloc'd array. */
 char **mps_h5r_attr_strs(mps_h5r *r, hid_t loc, const char *name, size_t *n);

@@ -4,6 +4,7 @@
  * message naming the object instead of a wrong read.
  */
 #include <stdarg.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +221,24 @@ int64_t mps_h5r_attr_i64(mps_h5r *r, hid_t loc, const char *name)
 {
     int64_t v = 0;
     attr_int(r, loc, name, H5T_NATIVE_INT64, &v);
+    return v;
+}
+
+double mps_h5r_attr_f64(mps_h5r *r, hid_t loc, const char *name)
+{
+    double v = NAN;
+    hid_t a = open_attr(r, loc, name);
+    if (a < 0)
+        return v;
+    hid_t sp = H5Aget_space(a);
+    hid_t t = H5Aget_type(a);
+    if (!single_value(sp) || t < 0 || H5Tget_class(t) != H5T_FLOAT)
+        mps_h5r_fail(r, loc, NULL, "attribute \"%s\" is not a single number", name);
+    else if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0)
+        mps_h5r_fail(r, loc, NULL, "cannot read attribute \"%s\"", name);
+    mps_h5_close(t);
+    mps_h5_close(sp);
+    H5Aclose(a);
     return v;
 }
 

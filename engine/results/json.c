@@ -163,8 +163,14 @@ void mpsim_results_print_json(const mpsim_results *r, FILE *out)
     fputs("  \"mpsim_version\": ", out);
     mps_json_string(out, r->mpsim_version ? r->mpsim_version : MPSIM_VERSION_STRING);
     fputs(",\n", out);
-    if (!r->static_only)
+    if (!r->static_only) {
         fprintf(out, "  \"seed\": %" PRIu64 ",\n  \"paths\": %" PRIu64 ",\n", r->seed, r->paths);
+        fprintf(out, "  \"quantile_method\": \"%s\",\n  \"antithetic\": %s,\n",
+                r->quantiles_exact ? "exact" : "streamed", r->antithetic ? "true" : "false");
+        fputs("  \"target_se\": ", out);
+        mps_json_number(out, r->target_se > 0.0 ? r->target_se : NAN);
+        fprintf(out, ",\n  \"target_se_reached\": %s,\n", r->target_se_reached ? "true" : "false");
+    }
     fputs("  \"scenarios\": {", out);
     for (size_t i = 0; i < r->n_scenarios; i++) {
         const mpsim_scenario_result *s = &r->scenarios[i];

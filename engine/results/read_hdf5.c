@@ -351,6 +351,14 @@ static void read_contents(mps_h5r *r, hid_t file, mpsim_results *res)
     if (!res->static_only) {
         res->seed = mps_h5r_attr_u64(r, file, "seed");
         res->paths = mps_h5r_attr_u64(r, file, "paths");
+        if (mps_h5r_has_attr(file, "quantile_method")) {
+            char *method = mps_h5r_attr_str(r, file, "quantile_method");
+            res->quantiles_exact = method && strcmp(method, "exact") == 0;
+            free(method);
+            res->antithetic = mps_h5r_attr_i64(r, file, "antithetic") != 0;
+            res->target_se = mps_h5r_attr_f64(r, file, "target_se");
+            res->target_se_reached = mps_h5r_attr_i64(r, file, "target_se_reached") != 0;
+        }
     }
     read_provenance(r, file, &res->provenance);
 

@@ -1,26 +1,27 @@
 /*
  * mpsim_results_write_hdf5: the results file of interface.md, laid out as
- * docs/results-format.md describes.  The file is written under a temporary
- * name in the target's directory and renamed into place only when complete
- * and synced, so a reader never sees half a file and a failed write leaves
- * an existing target untouched.
+ * docs/results-format.md describes.
+ *
+ * The file is built in memory by HDF5's core driver and only then written
+ * to disk, whole, by file_write.c (a temporary name, fsync, rename).  HDF5
+ * therefore never meets a disk error: HDF5 1.10 cannot be trusted after one
+ * (a failed H5Fclose leaves the file half torn down and the library's exit
+ * handler then crashes; found under `ulimit -f` and on a full tmpfs by
+ * tests/cli/diskfull.sh), while a plain write() fails cleanly with errno.
+ * The price is memory: the file's image while it is written, which
+ * mpsim_run_estimate counts.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <hdf5_hl.h>
 
 #include "core/util.h"
+#include "results/file_write.h"
 #include "results/h5io.h"
 #include "results/schema.h"
 
-/* Permissions of a new results file (mkstemp makes 0600; results are meant
- * to be shared like any other output).  Not derived from the umask: reading
- * it means changing it, which is process-wide. */
+/* Permissions of a new results file: readable by all, like other output. */
 #define MPS_RESULTS_MODE 0644
 
 /* Writes each field of `schema` as a dataset under loc.  With scale < 0 the
@@ -363,6 +364,11 @@ static void write_contents(mps_h5w *w, hid_t file, const mpsim_results *r)
         mps_h5w_attr_u64(w, file, "seed", r->seed);
         mps_h5w_attr_u64(w, file, "paths", r->paths);
         mps_h5w_attr_str(w, file, "rng", "philox4x32-10");
+        mps_h5w_attr_str(w, file, "quantile_method",
+                         r->quantiles_exact ? "exact" : "streamed");
+        mps_h5w_attr_i32(w, file, "antithetic", r->antithetic ? 1 : 0);
+        mps_h5w_attr_f64(w, file, "target_se", r->target_se);
+        mps_h5w_attr_i32(w, file, "target_se_reached", r->target_se_reached ? 1 : 0);
     }
     write_provenance(w, file, &r->provenance);
 
@@ -396,37 +402,126 @@ static void write_contents(mps_h5w *w, hid_t file, const mpsim_results *r)
     mps_h5_close(all);
 }
 
-/* The directory part of path ("." when it has none), malloc'd. */
-static char *dir_of(const char *path)
+/* Where the core driver's memory goes: the file image callbacks below keep
+ * the buffer HDF5 would free when the file closes, so the finished file is
+ * taken without a copy.  `live` is the buffer of the file being built (the
+ * one the driver grows), `size` its size (a multiple of the growth step);
+ * the file's length is read from its superblock.  Any other buffer (HDF5
+ * may open a file of the same name to see whether it exists) is freed. */
+typedef struct {
+    void *live;
+    size_t size;
+    unsigned char *buf;
+} image_sink;
+
+static void *image_malloc(size_t size, H5FD_file_image_op_t op, void *udata)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return mps_strdup(".");
-    if (slash == path)
-        return mps_strdup("/");
-    char *d = mps_strdup(path);
-    if (d)
-        d[slash - path] = '\0';
-    return d;
+    (void)op;
+    (void)udata;
+    return malloc(size);
 }
 
-/* Flushes the finished temporary file (and, best effort, its directory) to
- * disk so that the rename cannot expose a file whose data are not there. */
-static int sync_file(const char *tmp, const char *dir)
+static void *image_memcpy(void *dest, const void *src, size_t size, H5FD_file_image_op_t op,
+                          void *udata)
 {
-    int fd = open(tmp, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno; /* for the caller's message, past the closes below */
-    close(fd);
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd); /* some file systems refuse directory fsync; that is harmless */
-        close(dfd);
+    (void)op;
+    (void)udata;
+    return memcpy(dest, src, size);
+}
+
+static void *image_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *udata)
+{
+    (void)op;
+    image_sink *sink = udata;
+    void *p = realloc(ptr, size);
+    if (p && op == H5FD_FILE_IMAGE_OP_FILE_RESIZE) {
+        sink->live = p;
+        sink->size = size;
     }
-    errno = saved;
-    return rc;
+    return p;
+}
+
+static herr_t image_free(void *ptr, H5FD_file_image_op_t op, void *udata)
+{
+    image_sink *sink = udata;
+    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE && ptr != NULL && ptr == sink->live && !sink->buf)
+        sink->buf = ptr; /* the finished file: ours now */
+    else
+        free(ptr);
+    return 0;
+}
+
+/* The sink outlives every property list that refers to it, so copies of
+ * the list share it. */
+static void *udata_copy(void *udata) { return udata; }
+static herr_t udata_free(void *udata)
+{
+    (void)udata;
+    return 0;
+}
+
+/* The file's length: the "end of file address" of its superblock (format
+ * version 2, which H5F_LIBVER_V18 writes, or 3: signature, version, sizes
+ * of offsets and lengths, flags, then base, extension and end-of-file
+ * addresses).  0 when the image does not look like that. */
+static size_t image_length(const unsigned char *buf, size_t size)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    if (size < 48 || memcmp(buf, sig, sizeof sig) != 0 || (buf[8] != 2 && buf[8] != 3) ||
+        buf[9] != 8)
+        return 0;
+    uint64_t eoa = 0;
+    for (int i = 7; i >= 0; i--)
+        eoa = (eoa << 8) | buf[28 + i];
+    return eoa >= 48 && eoa <= size ? (size_t)eoa : 0;
+}
+
+/* The finished file as bytes: HDF5's in-memory ("core") driver builds it
+ * without touching the disk; *image is malloc'd. */
+static void build_image(mps_h5w *w, const mpsim_results *r, unsigned char **image,
+                        size_t *size)
+{
+    image_sink sink = {NULL, 0, NULL};
+    H5FD_file_image_callbacks_t cb = {image_malloc, image_memcpy, image_realloc, image_free,
+                                      udata_copy,   udata_free,   &sink};
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE), file = -1;
+    /* Memory grows in steps of 1 MiB; no backing store: HDF5 writes
+     * nothing to disk.  Strong close: every object is closed with the
+     * file, so an error path that left one open cannot keep the file
+     * alive.  The HDF5 1.8 file format: its object headers and group
+     * indexes carry checksums, so a damaged file is more often reported
+     * than misread, and every HDF5 1.8+ / netCDF-4 reader can open it. */
+    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
+        H5Pset_file_image_callbacks(fapl, &cb) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0)
+        mps_h5w_fail(w, -1, NULL, "cannot set up file access");
+    /* The root group is created with the file: without this its object
+     * header would carry timestamps and identical runs would differ. */
+    if (!w->failed && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
+        mps_h5w_fail(w, -1, NULL, "cannot set up file creation");
+    /* The name only identifies the in-memory file to HDF5, which first
+     * tries to open a file of that name on disk (and would read it whole
+     * into memory); under /dev/null, which is not a directory, none can
+     * exist. */
+    if (!w->failed &&
+        (file = H5Fcreate("/dev/null/mpsim-results-in-memory", H5F_ACC_TRUNC, fcpl, fapl)) < 0)
+        mps_h5w_fail(w, -1, NULL, "cannot create the file in memory");
+    if (!w->failed)
+        write_contents(w, file, r);
+    if (file >= 0 && H5Fclose(file) < 0)
+        mps_h5w_fail(w, -1, NULL, "cannot finish the file in memory");
+    mps_h5_close(fapl);
+    mps_h5_close(fcpl);
+    *size = sink.buf ? image_length(sink.buf, sink.size) : 0;
+    if (!w->failed && *size == 0)
+        mps_h5w_fail(w, -1, NULL, "the finished file has no valid superblock");
+    if (w->failed) {
+        free(sink.buf);
+        sink.buf = NULL;
+        *size = 0;
+    }
+    *image = sink.buf;
 }
 
 int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_errors *errs)
@@ -435,82 +530,18 @@ int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_err
         mpsim_errors_add(errs, path, 0, 0, NULL, "no results or no output path given");
         return MPSIM_ERR_FAIL;
     }
-    char *dir = dir_of(path);
-    char *tmp = mps_asprintf("%s.tmp-XXXXXX", path);
-    if (!dir || !tmp) {
-        free(dir);
-        free(tmp);
-        mpsim_errors_add(errs, path, 0, 0, NULL, "out of memory");
-        return MPSIM_ERR_FAIL;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        mpsim_errors_add(errs, path, 0, 0, NULL,
-                         "cannot write the results file: directory %s does not exist", dir);
-        free(dir);
-        free(tmp);
-        return MPSIM_ERR_FAIL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        mpsim_errors_add(errs, path, 0, 0, NULL,
-                         "cannot write the results file: cannot create a file in directory %s (%s)",
-                         dir, strerror(errno));
-        free(dir);
-        free(tmp);
-        return MPSIM_ERR_FAIL;
-    }
-    int ok = fchmod(fd, MPS_RESULTS_MODE) == 0;
-    close(fd);
-
     mps_h5_quiet quiet;
     mps_h5_quiet_begin(&quiet);
     mps_h5w w;
-    hid_t fapl = -1, fcpl = -1, file = -1;
-    if (mps_h5w_init(&w, path, errs) == 0) {
-        if (!ok)
-            mps_h5w_fail(&w, -1, NULL, "cannot set the file's permissions");
-        /* Strong close: every object is closed with the file, so an error
-         * path that left one open cannot keep the temporary file alive. */
-        fapl = H5Pcreate(H5P_FILE_ACCESS);
-        /* The HDF5 1.8 file format: its object headers and group indexes
-         * carry checksums, so a damaged file is more often reported than
-         * misread, and every HDF5 1.8+ / netCDF-4 reader can open it. */
-        if (!w.failed && (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-                          H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0))
-            mps_h5w_fail(&w, -1, NULL, "cannot set up file access");
-        /* The root group is created with the file: without this its object
-         * header would carry timestamps and identical runs would differ. */
-        fcpl = H5Pcreate(H5P_FILE_CREATE);
-        if (!w.failed && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
-            mps_h5w_fail(&w, -1, NULL, "cannot set up file creation");
-        if (!w.failed && (file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
-            mps_h5w_fail(&w, -1, NULL, "cannot create the temporary file");
-        if (!w.failed)
-            write_contents(&w, file, r);
-        if (file >= 0 && H5Fclose(file) < 0)
-            mps_h5w_fail(&w, -1, NULL, "cannot close the file (disk full?)");
-        mps_h5_close(fapl);
-        mps_h5_close(fcpl);
-    }
+    unsigned char *image = NULL;
+    size_t size = 0;
+    if (mps_h5w_init(&w, path, errs) == 0)
+        build_image(&w, r, &image, &size);
     mps_h5w_close(&w);
     mps_h5_quiet_end(&quiet);
-
-    int rc = w.failed ? MPSIM_ERR_FAIL : MPSIM_OK;
-    if (rc == MPSIM_OK && sync_file(tmp, dir) != 0) {
-        mpsim_errors_add(errs, path, 0, 0, NULL, "cannot write the results file: sync failed (%s)",
-                         strerror(errno));
-        rc = MPSIM_ERR_FAIL;
-    }
-    if (rc == MPSIM_OK && rename(tmp, path) != 0) {
-        mpsim_errors_add(errs, path, 0, 0, NULL,
-                         "cannot write the results file: cannot move it into place (%s)",
-                         strerror(errno));
-        rc = MPSIM_ERR_FAIL;
-    }
-    if (rc != MPSIM_OK)
-        unlink(tmp);
-    free(dir);
-    free(tmp);
+    if (w.failed)
+        return MPSIM_ERR_FAIL;
+    int rc = mps_file_write_atomic(path, image, size, MPS_RESULTS_MODE, "results file", errs);
+    free(image);
     return rc;
 }

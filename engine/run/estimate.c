@@ -9,7 +9,9 @@
  * summary's sorting scratch.  The two big terms are the per-path metrics
  * (MPSIM_N_METRICS doubles a path a scenario) and the fan charts (about
  * 17 KiB per series-year cell per thread); the rest is small and estimated
- * generously.
+ * generously.  Writing the results file afterwards can peak higher when
+ * per-path data are kept (the file is built in memory): the estimate is the
+ * larger of the two phases.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +37,12 @@ static uint64_t mul_u64(uint64_t a, uint64_t b)
     return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
 }
 
+int mps_run_streamed(uint64_t paths, const mpsim_run_options *opt)
+{
+    const int want = opt ? opt->exact_quantiles : 0;
+    return want < 0 || (want == 0 && paths > MPSIM_EXACT_PATHS);
+}
+
 int mps_run_threads(uint64_t paths, int requested)
 {
     int t = requested > 0 ? requested : omp_get_max_threads();
@@ -54,6 +62,17 @@ static uint64_t fan_bins(void)
 {
     mps_fan probe;
     if (mps_fan_init(&probe, 0) != MPSIM_OK)
+        return 0;
+    uint64_t bins = probe.bins;
+    mps_fan_free(&probe);
+    return bins;
+}
+
+/* Bins per cell of the fine histograms of streamed metrics. */
+static uint64_t fine_bins(void)
+{
+    mps_fan probe;
+    if (mps_fan_init_res(&probe, 0, MPS_FAN_FINE) != MPSIM_OK)
         return 0;
     uint64_t bins = probe.bins;
     mps_fan_free(&probe);
@@ -97,9 +116,15 @@ int mps_run_estimate_parts(mpsim_scenario *const *scenarios, size_t n,
     m->paths = paths;
     m->threads = threads;
 
-    /* The summary sorts one metric at a time into a scratch array. */
-    m->per_path = mul_u64(paths, sizeof(double));
+    /* Exact quantiles keep every path's metrics, and the summary sorts one
+     * metric at a time into a scratch array; streamed runs keep neither but
+     * a fine histogram per metric (per thread and in total). */
+    const int streamed = mps_run_streamed(paths, opt);
+    m->per_path = streamed ? 0 : mul_u64(paths, sizeof(double));
     uint64_t thread_fans = 0, thread_other = 0;
+    /* What the results hold once the run is over (without per-path data),
+     * and the per-path data kept with --keep-paths. */
+    uint64_t summary = 0, kept = 0;
     for (size_t k = 0; k < n; k++) {
         const mps_scenario *s = scenarios[k];
         /* The series count is the model's (it depends on the missions and
@@ -113,8 +138,19 @@ int mps_run_estimate_parts(mpsim_scenario *const *scenarios, size_t n,
         const uint64_t np = (uint64_t)s->n_projects, nm = (uint64_t)s->n_missions;
         const uint64_t cells = mul_u64(n_series, h);
 
-        m->per_path = add_u64(m->per_path, mul_u64(paths, MPSIM_N_METRICS * sizeof(double)));
-        m->fans = add_u64(m->fans, fan_bytes(cells, bins));
+        const uint64_t metrics = mul_u64(paths, MPSIM_N_METRICS * sizeof(double));
+        if (!streamed) {
+            m->per_path = add_u64(m->per_path, metrics);
+            if (opt && opt->keep_paths)
+                kept = add_u64(kept, metrics);
+        }
+        /* Every scenario's tallies: the total and one per thread (a batch
+         * runs its scenarios side by side). */
+        uint64_t fans = fan_bytes(cells, bins);
+        if (streamed)
+            fans = add_u64(fans, fan_bytes(MPSIM_N_METRICS, fine_bins()));
+        m->fans = add_u64(m->fans, fans);
+        thread_fans = add_u64(thread_fans, mul_u64((uint64_t)threads, fans));
 
         /* Accumulator sums and counters, the model, and the summary: the
          * fan-chart bands and means, distributions, per-project and
@@ -123,33 +159,42 @@ int mps_run_estimate_parts(mpsim_scenario *const *scenarios, size_t n,
         other = add_u64(other, mul_u64(np, (MPS_N_PROJECT_PV + 1) * sizeof(double)));
         other = add_u64(other, mul_u64(mul_u64(nm, h + 1), sizeof(uint64_t)));
         other = add_u64(other, mul_u64(h, 2 * sizeof(double)));        /* discount factors */
-        other = add_u64(other, mul_u64(np, 512));                       /* model, records */
-        other = add_u64(other, mul_u64(n_series, 512));                 /* series names */
-        other = add_u64(other, mul_u64(cells, 8 * sizeof(double)));     /* bands + mean */
-        other = add_u64(other, mul_u64(nm, 512));
-        other = add_u64(other, 2 * (101 + 101 + 51 + 50) * sizeof(double)); /* distributions */
+        uint64_t res = mul_u64(np, 512);                                /* model, records */
+        res = add_u64(res, mul_u64(n_series, 512));                     /* series names */
+        res = add_u64(res, mul_u64(cells, 8 * sizeof(double)));         /* bands + mean */
+        res = add_u64(res, mul_u64(nm, 512));
+        res = add_u64(res, 2 * (101 + 101 + 51 + 50) * sizeof(double)); /* distributions */
         if (s->source_text)
-            other = add_u64(other, mul_u64(strlen(s->source_text) + 1, 2));
-        m->other = add_u64(m->other, other);
+            res = add_u64(res, mul_u64(strlen(s->source_text) + 1, 2));
+        m->other = add_u64(m->other, add_u64(other, res));
+        summary = add_u64(summary, res);
 
-        /* Per-thread state lives for one scenario at a time: keep the
-         * largest. */
-        const uint64_t tf = mul_u64((uint64_t)threads, fan_bytes(cells, bins));
+        /* Per-thread workspaces and counters, and the block slots of a
+         * round, for every scenario. */
         uint64_t to = workspace_bytes(cells, h, np, nm);
-        to = add_u64(to, mul_u64(np, sizeof(uint64_t)));
+        to = add_u64(to, mul_u64(np, 2 * sizeof(uint64_t)));
         to = add_u64(to, mul_u64(mul_u64(nm, h + 1), sizeof(uint64_t)));
-        to = add_u64(to, 256); /* thread_state */
+        to = add_u64(to, 512); /* tallies' fixed part */
         to = mul_u64((uint64_t)threads, to);
         to = add_u64(to, mul_u64(MPS_ROUND_BLOCKS,
-                                 mul_u64(add_u64(cells, np * MPS_N_PROJECT_PV), sizeof(double))));
-        if (add_u64(tf, to) > add_u64(thread_fans, thread_other)) {
-            thread_fans = tf;
-            thread_other = to;
-        }
+                                 mul_u64(add_u64(cells, np * (MPS_N_PROJECT_PV + 1)),
+                                         sizeof(double))));
+        thread_other = add_u64(thread_other, to);
     }
     m->fans = add_u64(m->fans, thread_fans);
     m->other = add_u64(m->other, thread_other);
-    m->total = add_u64(add_u64(m->per_path, m->fans), m->other);
+    /* The touched part of each thread's stack and the libraries' own
+     * working memory (OpenMP, GSL, the allocator's arenas). */
+    m->other = add_u64(m->other, add_u64(UINT64_C(1) << 20, mul_u64((uint64_t)threads, 256 * 1024)));
+    const uint64_t run = add_u64(add_u64(m->per_path, m->fans), m->other);
+
+    /* Writing the results file (write_hdf5.c) builds it in memory: the
+     * summary, the kept per-path data (compressed, so at most their own
+     * size), HDF5's own metadata (generously 64 KiB a scenario) and the
+     * last growth step of the in-memory file, beside the results. */
+    uint64_t image = add_u64(add_u64(summary, kept), add_u64(mul_u64(n, 64 * 1024), 2u << 20));
+    m->write = add_u64(add_u64(summary, kept), image);
+    m->total = run > m->write ? run : m->write;
     return MPSIM_OK;
 }
 
@@ -202,9 +247,11 @@ int mps_run_check_memory(mpsim_scenario *const *scenarios, size_t n,
     mps_format_bytes(m.fans, fans, sizeof fans);
     /* Say which part dominates, so the advice fits: paths drive the first,
      * threads and horizon the second. */
-    const char *advice = m.fans > m.per_path
-                             ? "lower --threads (or the horizon) or raise --max-memory"
-                             : "lower --paths or raise --max-memory";
+    const uint64_t run = add_u64(add_u64(m.per_path, m.fans), m.other);
+    const char *advice =
+        m.write > run && opt->keep_paths ? "leave out --keep-paths, lower --paths or raise --max-memory"
+        : m.fans > m.per_path            ? "lower --threads (or the horizon) or raise --max-memory"
+                                         : "lower --paths or raise --max-memory";
     mpsim_errors_add(errs, NULL, 0, 0, NULL,
                      "this run needs about %s of memory (%s for the per-path results of %" PRIu64
                      " paths x %zu scenario%s, %s for fan charts on %d thread%s); the limit is "

@@ -26,7 +26,11 @@ typedef struct {
     uint64_t fans;     /**< fan-chart histograms: every scenario's total and
                             the per-thread ones of the largest scenario */
     uint64_t other;    /**< workspaces, block slots, models, summaries */
-    uint64_t total;    /**< the sum: the estimate of the peak */
+    uint64_t write;    /**< writing the results file afterwards: the results
+                            (with any kept per-path data) and the file's
+                            image in memory */
+    uint64_t total;    /**< the peak: the larger of the run (per_path + fans
+                            + other) and the write */
 } mps_run_memory;
 
 /** The number of threads a run of `paths` paths uses when `requested` are
@@ -34,6 +38,11 @@ typedef struct {
  *  paths to share out in one round, since extra threads would only hold
  *  memory. */
 int mps_run_threads(uint64_t paths, int requested);
+
+/** 1 when a run of `paths` paths under opt streams its quantiles (no
+ *  per-path arrays): when opt asks for it (exact_quantiles < 0), or beyond
+ *  MPSIM_EXACT_PATHS unless it asks for exact ones (exact_quantiles > 0). */
+int mps_run_streamed(uint64_t paths, const mpsim_run_options *opt);
 
 /** Fills *m for running scenarios[0..n-1] under opt (opt may be NULL).
  *  Returns MPSIM_ERR_INPUT without scenarios, MPSIM_ERR_FAIL when out of

@@ -14,51 +14,6 @@
 static const double fan_levels[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
 enum { N_FAN_LEVELS = sizeof fan_levels / sizeof fan_levels[0] };
 
-int mps_accum_init(mps_accum *a, const mps_model *m, uint64_t paths)
-{
-    const mps_scenario *s = mps_model_scenario(m);
-    memset(a, 0, sizeof *a);
-    a->model = m;
-    a->paths = paths;
-    a->n_series = mps_model_n_series(m);
-    a->horizon = s->horizon;
-    a->n_projects = s->n_projects;
-    a->n_missions = s->n_missions;
-    int ok = 1;
-    for (int k = 0; k < MPSIM_N_METRICS; k++) {
-        a->metric[k] = malloc(paths * sizeof *a->metric[k]);
-        ok = ok && a->metric[k];
-    }
-    a->series_sum = mps_calloc((size_t)a->n_series * a->horizon, sizeof *a->series_sum);
-    a->project_sum = mps_calloc((size_t)a->n_projects * MPS_N_PROJECT_PV, sizeof *a->project_sum);
-    a->project_success = mps_calloc((size_t)a->n_projects, sizeof *a->project_success);
-    a->spend_share_sum = mps_calloc((size_t)a->n_projects, sizeof *a->spend_share_sum);
-    a->project_stopped = mps_calloc((size_t)a->n_projects, sizeof *a->project_stopped);
-    a->mission_year_count =
-        mps_calloc((size_t)a->n_missions * (a->horizon + 1), sizeof *a->mission_year_count);
-    ok = ok && a->series_sum && a->project_sum && a->project_success && a->mission_year_count &&
-         a->spend_share_sum && a->project_stopped;
-    if (!ok || mps_fan_init(&a->fan, (size_t)a->n_series * a->horizon) != MPSIM_OK) {
-        mps_accum_free(a);
-        return MPSIM_ERR_FAIL;
-    }
-    return MPSIM_OK;
-}
-
-void mps_accum_free(mps_accum *a)
-{
-    for (int k = 0; k < MPSIM_N_METRICS; k++)
-        free(a->metric[k]);
-    free(a->series_sum);
-    free(a->project_sum);
-    free(a->project_success);
-    free(a->spend_share_sum);
-    free(a->project_stopped);
-    free(a->mission_year_count);
-    mps_fan_free(&a->fan);
-    memset(a, 0, sizeof *a);
-}
-
 int mps_result_describe(const mps_model *m, mpsim_scenario_result *res)
 {
     const mps_scenario *s = mps_model_scenario(m);
@@ -128,7 +83,7 @@ static void summarise_missions(const mps_accum *a, mpsim_scenario_result *res)
         mpsim_mission_result *mr = &res->missions[i];
         if (!ms->has_target)
             continue;
-        const uint64_t *count = a->mission_year_count + (size_t)i * (h + 1);
+        const uint64_t *count = a->tally.mission_year + (size_t)i * (h + 1);
         const int by = ms->target_by - s->base_year;
         uint64_t by_target = 0, reached = 0;
         for (int t = 0; t < h; t++) {
@@ -155,18 +110,20 @@ static void summarise_missions(const mps_accum *a, mpsim_scenario_result *res)
 static int summarise_projects(const mps_accum *a, mpsim_scenario_result *res)
 {
     const double n = (double)a->paths;
+    const double *project_sum = a->sums.values + (size_t)a->n_series * a->horizon;
+    const double *share_sum = project_sum + (size_t)a->n_projects * MPS_N_PROJECT_PV;
     for (int j = 0; j < a->n_projects; j++) {
         mpsim_project_result *pr = &res->projects[j];
-        const double *sum = a->project_sum + (size_t)j * MPS_N_PROJECT_PV;
-        pr->p_success = (double)a->project_success[j] / n;
+        const double *sum = project_sum + (size_t)j * MPS_N_PROJECT_PV;
+        pr->p_success = (double)a->tally.project_success[j] / n;
         pr->mean_pv_cost = sum[MPS_P_PV_COST] / n;
         pr->mean_pv_benefits = sum[MPS_P_PV_BENEFITS] / n;
         pr->mean_pv_direct = sum[MPS_P_PV_DIRECT] / n;
         pr->mean_pv_spillovers = sum[MPS_P_PV_SPILLOVERS] / n;
         pr->mean_pv_savings = sum[MPS_P_PV_SAVINGS] / n;
         pr->mean_pv_gdp = sum[MPS_P_PV_GDP] / n;
-        pr->mean_spend_share = a->spend_share_sum[j] / n;
-        pr->p_stopped = (double)a->project_stopped[j] / n;
+        pr->mean_spend_share = share_sum[j] / n;
+        pr->p_stopped = (double)a->tally.project_stopped[j] / n;
     }
     /* Kinds present in the scenario, in the order of mps_kind. */
     const mps_scenario *s = mps_model_scenario(a->model);
@@ -220,53 +177,92 @@ static int summarise_series(const mps_accum *a, mpsim_scenario_result *res)
             return MPSIM_ERR_FAIL;
         for (int t = 0; t < h; t++) {
             size_t cell = (size_t)v * h + t;
-            out->mean[t] = a->series_sum[cell] / (double)a->paths;
+            out->mean[t] = a->sums.values[cell] / (double)a->paths;
             for (int q = 0; q < N_FAN_LEVELS; q++)
                 out->bands[(size_t)t * N_FAN_LEVELS + q] =
-                    mps_fan_quantile(&a->fan, cell, fan_levels[q], a->paths);
+                    mps_fan_quantile(&a->tally.fan, cell, fan_levels[q], a->paths);
         }
     }
     return MPSIM_OK;
 }
 
-int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res)
+/* Exact statistics from the per-path arrays (model.md section 10). */
+static int summarise_exact(mps_accum *a, mpsim_scenario_result *res)
 {
     const uint64_t n = a->paths;
-    double *sorted = malloc(n * sizeof *sorted);
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
         return MPSIM_ERR_FAIL;
     int status = MPSIM_OK;
-    res->has_dynamic = 1;
-
     size_t n_def = 0;
-    for (int k = 0; k < MPSIM_N_METRICS; k++) {
-        mps_stats_summarise(a->metric[k], n, sorted, &n_def, res->stats[k]);
+    for (int k = 0; k < MPSIM_N_METRICS && status == MPSIM_OK; k++) {
+        double st[MPSIM_N_STATS];
+        mps_stats_summarise(a->metric[k], n, sorted, &n_def, st);
+        for (int q = MPSIM_STAT_P1; q < MPSIM_N_STATS; q++)
+            res->stats[k][q] = st[q];
         if (k == MPSIM_M_NPV) {
             /* sorted holds npv ascending: the shortfall and its distribution. */
             size_t tail = (size_t)ceil(0.05 * (double)n_def);
-            double s = 0.0;
+            double sum = 0.0;
             for (size_t i = 0; i < tail; i++)
-                s += sorted[i];
-            res->expected_shortfall_5 = tail ? s / (double)tail : NAN;
-            status |= mps_distribution_fill(&res->dist_npv, sorted, n_def);
+                sum += sorted[i];
+            res->expected_shortfall_5 = tail ? sum / (double)tail : NAN;
+            status = mps_distribution_fill(&res->dist_npv, sorted, n_def);
         } else if (k == MPSIM_M_BCR) {
-            res->bcr_undefined = n - n_def;
-            status |= mps_distribution_fill(&res->dist_bcr, sorted, n_def);
+            status = mps_distribution_fill(&res->dist_bcr, sorted, n_def);
         }
     }
     free(sorted);
+    return status;
+}
 
-    uint64_t above = 0, defined = 0, negative = 0;
-    for (uint64_t p = 0; p < n; p++) {
-        double bcr = a->metric[MPSIM_M_BCR][p];
-        if (!isnan(bcr)) {
-            defined++;
-            above += bcr > 1.0;
-        }
-        negative += a->metric[MPSIM_M_NPV][p] < 0.0;
+/* Quantiles, shortfall and distributions from the metric histograms. */
+static int summarise_streamed(const mps_accum *a, mpsim_scenario_result *res)
+{
+    const mps_fan *h = &a->tally.metrics;
+    for (int k = 0; k < MPSIM_N_METRICS; k++) {
+        const uint64_t n = a->sums.w[MPS_W_METRIC + k].n;
+        for (int q = MPSIM_STAT_P1; q < MPSIM_N_STATS; q++)
+            res->stats[k][q] = mps_fan_quantile(h, (size_t)k, mps_stat_levels[q], n);
     }
-    res->p_bcr_above_1 = defined ? (double)above / (double)defined : NAN;
-    res->p_npv_negative = (double)negative / (double)n;
+    const uint64_t n_npv = a->sums.w[MPS_W_METRIC + MPSIM_M_NPV].n;
+    res->expected_shortfall_5 =
+        mps_fan_lower_mean(h, MPSIM_M_NPV, (uint64_t)ceil(0.05 * (double)n_npv));
+    if (mps_fan_distribution(h, MPSIM_M_NPV, n_npv, &res->dist_npv) != MPSIM_OK ||
+        mps_fan_distribution(h, MPSIM_M_BCR, a->sums.w[MPS_W_METRIC + MPSIM_M_BCR].n,
+                             &res->dist_bcr) != MPSIM_OK)
+        return MPSIM_ERR_FAIL;
+    return MPSIM_OK;
+}
+
+int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic)
+{
+    const uint64_t n = a->paths;
+    res->has_dynamic = 1;
+    /* Moments from the block-ordered Welford sums, whatever the method for
+     * quantiles; with antithetic pairs the standard error is that of the
+     * mean of the (independent) pair means. */
+    for (int k = 0; k < MPSIM_N_METRICS; k++) {
+        const mps_welford *w = &a->sums.w[MPS_W_METRIC + k];
+        const mps_welford *wp = &a->sums.w[MPS_W_PAIR + k];
+        double *st = res->stats[k];
+        for (int q = 0; q < MPSIM_N_STATS; q++)
+            st[q] = NAN;
+        if (w->n == 0)
+            continue;
+        st[MPSIM_STAT_MEAN] = w->mean;
+        st[MPSIM_STAT_SD] = mps_welford_sd(w);
+        st[MPSIM_STAT_SE] = antithetic ? mps_welford_sd(wp) / sqrt((double)wp->n)
+                                       : st[MPSIM_STAT_SD] / sqrt((double)w->n);
+        st[MPSIM_STAT_MIN] = a->tally.min[k];
+        st[MPSIM_STAT_MAX] = a->tally.max[k];
+    }
+    res->bcr_undefined = n - a->tally.bcr_defined;
+    res->p_bcr_above_1 =
+        a->tally.bcr_defined ? (double)a->tally.bcr_above_1 / (double)a->tally.bcr_defined : NAN;
+    res->p_npv_negative = (double)a->tally.npv_negative / (double)n;
+    int status = a->streamed ? summarise_streamed(a, res) : summarise_exact(a, res);
+
     const double e_pvb = res->stats[MPSIM_M_PV_BENEFITS][MPSIM_STAT_MEAN];
     const double e_pvc = res->stats[MPSIM_M_PVC][MPSIM_STAT_MEAN];
     res->expected_bcr = e_pvc > 0.0 ? e_pvb / e_pvc : NAN;
@@ -285,28 +281,13 @@ int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res)
 
 void mps_accum_keep_paths(mps_accum *a, mpsim_scenario_result *res)
 {
+    if (a->streamed)
+        return;
     res->n_paths_kept = a->paths;
     for (int k = 0; k < MPSIM_N_METRICS; k++) {
         res->paths[k] = a->metric[k];
         a->metric[k] = NULL;
     }
-}
-
-/* Mean and standard error of x_b - x_a over paths, summed in path order. */
-static void diff_stats(const double *xa, const double *xb, uint64_t n, double *mean, double *sd,
-                       double *se)
-{
-    double s = 0.0;
-    for (uint64_t p = 0; p < n; p++)
-        s += xb[p] - xa[p];
-    *mean = s / (double)n;
-    double ss = 0.0;
-    for (uint64_t p = 0; p < n; p++) {
-        double d = xb[p] - xa[p] - *mean;
-        ss += d * d;
-    }
-    *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
-    *se = n > 1 ? *sd / sqrt((double)n) : NAN;
 }
 
 static const mpsim_mission_result *find_mission(const mpsim_scenario_result *r, const char *id)
@@ -317,21 +298,21 @@ static const mpsim_mission_result *find_mission(const mpsim_scenario_result *r, 
     return NULL;
 }
 
-int mps_compare(const mps_accum *a, const mpsim_scenario_result *ra, const mps_accum *b,
-                const mpsim_scenario_result *rb, mpsim_comparison *out)
+int mps_compare(const mpsim_scenario_result *ra, const mps_accum *b,
+                const mpsim_scenario_result *rb, int antithetic, mpsim_comparison *out)
 {
-    const uint64_t n = a->paths;
+    const mps_welford *npv = &b->sums.w[MPS_W_DIFF_NPV];
+    const mps_welford *exch = &b->sums.w[MPS_W_DIFF_EXCHEQUER];
+    const mps_welford *npv_se = antithetic ? &b->sums.w[MPS_W_PAIR_DIFF_NPV] : npv;
+    const mps_welford *exch_se = antithetic ? &b->sums.w[MPS_W_PAIR_DIFF_EXCHEQUER] : exch;
     out->a = mps_strdup(ra->name);
     out->b = mps_strdup(rb->name);
-    diff_stats(a->metric[MPSIM_M_NPV], b->metric[MPSIM_M_NPV], n, &out->npv_diff_mean,
-               &out->npv_diff_sd, &out->npv_diff_se);
-    double sd;
-    diff_stats(a->metric[MPSIM_M_PV_EXCHEQUER], b->metric[MPSIM_M_PV_EXCHEQUER], n,
-               &out->exchequer_diff_mean, &sd, &out->exchequer_diff_se);
-    uint64_t better = 0;
-    for (uint64_t p = 0; p < n; p++)
-        better += b->metric[MPSIM_M_NPV][p] > a->metric[MPSIM_M_NPV][p];
-    out->p_b_better = (double)better / (double)n;
+    out->npv_diff_mean = npv->mean;
+    out->npv_diff_sd = mps_welford_sd(npv);
+    out->npv_diff_se = mps_welford_sd(npv_se) / sqrt((double)npv_se->n);
+    out->exchequer_diff_mean = exch->mean;
+    out->exchequer_diff_se = mps_welford_sd(exch_se) / sqrt((double)exch_se->n);
+    out->p_b_better = (double)b->tally.b_better / (double)b->paths;
 
     /* Missions: a's in order, then those of b that a lacks. */
     out->mission_ids = mps_calloc(ra->n_missions + rb->n_missions, sizeof *out->mission_ids);

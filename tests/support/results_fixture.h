@@ -175,6 +175,10 @@ static mpsim_results *fx_results(int n_scenarios, int keep_paths)
 {
     mpsim_results *r = fx_calloc(1, sizeof *r);
     r->seed = 20250101;
+    r->quantiles_exact = 0;
+    r->antithetic = 1;
+    r->target_se = 0.01;
+    r->target_se_reached = 1;
     r->paths = 1000;
     r->mpsim_version = fx_str(MPSIM_VERSION_STRING);
     r->created = fx_str("2025-01-01T00:00:00Z");
