@@ -46,6 +46,19 @@ void mps_stats_summarise(const double *x, size_t n, double *sorted, size_t *n_de
 
 enum { DIST_LEVELS = 101, DIST_BINS = 50 };
 
+/* When every path agrees, the histogram gets one occupied range around the
+ * value: +-0.5, or relatively wider where 0.5 would be lost to rounding
+ * (above 2^53 a value plus 0.5 is the value itself, and a zero-width bin
+ * would divide by zero). */
+static void widen_if_empty(double *lo, double *hi)
+{
+    if (*hi > *lo)
+        return;
+    double pad = fmax(0.5, fabs(*lo) * 1e-9);
+    *lo -= pad;
+    *hi += pad;
+}
+
 int mps_distribution_fill(mpsim_distribution *d, const double *sorted, size_t n)
 {
     memset(d, 0, sizeof *d);
@@ -67,11 +80,7 @@ int mps_distribution_fill(mpsim_distribution *d, const double *sorted, size_t n)
         return MPSIM_OK;
     }
     double lo = sorted[0], hi = sorted[n - 1];
-    if (!(hi > lo)) {
-        /* Every path agrees: one occupied bin of width 1 around the value. */
-        lo -= 0.5;
-        hi += 0.5;
-    }
+    widen_if_empty(&lo, &hi);
     double w = (hi - lo) / DIST_BINS;
     for (int i = 0; i <= DIST_BINS; i++)
         d->edges[i] = lo + w * i;
@@ -292,10 +301,7 @@ int mps_fan_distribution(const mps_fan *f, size_t c, uint64_t n, mpsim_distribut
     for (size_t i = 0; i < d->n_levels; i++)
         d->values[i] = mps_fan_quantile(f, c, d->levels[i], n);
     double lo = f->min[c], hi = f->max[c];
-    if (!(hi > lo)) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
+    widen_if_empty(&lo, &hi);
     double w = (hi - lo) / (double)d->n_bins;
     for (size_t i = 0; i <= d->n_bins; i++)
         d->edges[i] = lo + w * (double)i;
