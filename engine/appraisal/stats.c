@@ -50,6 +50,19 @@ enum { DIST_LEVELS = 101, DIST_BINS = 50 };
  * value: +-0.5, or relatively wider where 0.5 would be lost to rounding
  * (above 2^53 a value plus 0.5 is the value itself, and a zero-width bin
  * would divide by zero). */
+/* The bin of position x (in bin widths from the low edge) among n bins,
+ * clamped before the conversion: the last bin is closed on the right, and a
+ * NaN or infinite position (from an infinite value, reported as an error
+ * afterwards) must not reach a cast to an integer. */
+static size_t bin_index(double x, size_t n)
+{
+    if (!(x > 0.0))
+        return 0;
+    if (x >= (double)n)
+        return n - 1;
+    return (size_t)x;
+}
+
 static void widen_if_empty(double *lo, double *hi)
 {
     if (*hi > *lo)
@@ -86,12 +99,7 @@ int mps_distribution_fill(mpsim_distribution *d, const double *sorted, size_t n)
         d->edges[i] = lo + w * i;
     d->edges[DIST_BINS] = hi;
     for (size_t i = 0; i < n; i++) {
-        long b = (long)((sorted[i] - lo) / w);
-        if (b < 0)
-            b = 0;
-        if (b >= DIST_BINS)
-            b = DIST_BINS - 1; /* the last bin is closed on the right */
-        d->counts[b]++;
+        d->counts[bin_index((sorted[i] - lo) / w, DIST_BINS)]++;
     }
     return MPSIM_OK;
 }
@@ -310,12 +318,7 @@ int mps_fan_distribution(const mps_fan *f, size_t c, uint64_t n, mpsim_distribut
     for (size_t b = 0; b < f->bins; b++) {
         if (!row[b])
             continue;
-        long k = (long)((fan_value(f, c, b) - lo) / w);
-        if (k < 0)
-            k = 0;
-        if (k >= (long)d->n_bins)
-            k = (long)d->n_bins - 1;
-        d->counts[k] += row[b];
+        d->counts[bin_index((fan_value(f, c, b) - lo) / w, d->n_bins)] += row[b];
     }
     return MPSIM_OK;
 }

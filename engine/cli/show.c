@@ -11,6 +11,7 @@
  * twice costs milliseconds.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,8 +25,9 @@
 #include "cli/cli.h"
 
 /* How long the child may take to read a file's summary before it is
- * presumed stuck in a loop: far beyond any real file. */
-#define MPS_SHOW_CHILD_SECONDS 120
+ * presumed stuck in a loop (fuzzing found damaged global heaps that send
+ * libhdf5 into one): a real file's summary takes milliseconds. */
+#define MPS_SHOW_CHILD_SECONDS 30
 
 /* ------------------------------------------------ errors through a pipe */
 
@@ -149,11 +151,25 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
+/* The child's exit statuses.  Anything else (a signal, or the status a
+ * sanitizer exits with after reporting a fault inside libhdf5) means the
+ * read did not finish. */
+enum { CHILD_OK = 0, CHILD_INPUT = 10, CHILD_FAIL = 11 };
+
 /* Reads the file, sends any errors up the pipe and exits with the status,
  * through _exit: HDF5's exit handler, which a damaged file can make crash
- * or complain, is not run. */
+ * or complain, is not run.  Its stderr goes to /dev/null: the library
+ * prints nothing, and what a crashing libhdf5 (or a sanitizer watching it)
+ * would print is replaced by the parent's one-line message. */
 static void child_read(const char *path, int fd)
 {
+    /* If the parent dies while HDF5 loops, the child must not loop on. */
+    alarm(MPS_SHOW_CHILD_SECONDS + 5);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
     mpsim_errors e;
     mpsim_errors_init(&e);
     mpsim_results *r = NULL;
@@ -164,7 +180,7 @@ static void child_read(const char *path, int fd)
     if (!b.oom && b.len > 0)
         write_all(fd, b.p, b.len);
     close(fd);
-    _exit(status == MPSIM_OK ? 0 : status == MPSIM_ERR_INPUT ? 2 : 1);
+    _exit(status == MPSIM_OK ? CHILD_OK : status == MPSIM_ERR_INPUT ? CHILD_INPUT : CHILD_FAIL);
 }
 
 /* ------------------------------------------------------ the parent */
@@ -247,13 +263,20 @@ static int probe_in_child(const char *path, mpsim_errors *errs)
                          "(signal %d: %s); the file is damaged or was not written by mpsim",
                          sig, strsignal(sig));
         status = MPSIM_ERR_INPUT;
-    } else if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0) {
+    } else if (WIFEXITED(wst) && WEXITSTATUS(wst) == CHILD_OK) {
         status = MPSIM_OK;
-    } else {
-        status = WIFEXITED(wst) && WEXITSTATUS(wst) == 1 ? MPSIM_ERR_FAIL : MPSIM_ERR_INPUT;
+    } else if (WIFEXITED(wst) &&
+               (WEXITSTATUS(wst) == CHILD_INPUT || WEXITSTATUS(wst) == CHILD_FAIL)) {
+        status = WEXITSTATUS(wst) == CHILD_FAIL ? MPSIM_ERR_FAIL : MPSIM_ERR_INPUT;
         size_t before = errs->count;
         if (b.oom || decode_errors(b.p, b.len, errs) != 0 || errs->count == before)
             mpsim_errors_add(errs, path, 0, 0, NULL, "not a readable results file");
+    } else {
+        mpsim_errors_add(errs, path, 0, 0, NULL,
+                         "not a readable results file: reading it crashed the HDF5 library "
+                         "(exit status %d); the file is damaged or was not written by mpsim",
+                         WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+        status = MPSIM_ERR_INPUT;
     }
     free(b.p);
     return status;

@@ -9,10 +9,8 @@
  * double precision, or a distribution with huge tails).  The message names
  * its key path as scenario-format.md writes them.
  */
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "random/dist.h"
 #include "run/finite.h"
