@@ -34,9 +34,9 @@ PORTFOLIO_DIR = os.path.join(ROOT, "benchmarks", "portfolios")
 PORTFOLIOS = ["small", "national", "large"]
 PARTS = ["throughput", "nullmodel", "parallel", "memory", "output", "variance", "profile"]
 
-# Paths per measurement.  --quick keeps the whole harness to about five
-# minutes on 2 cores; the full run follows the issue (10^7 paths for memory,
-# 10^6 for the output cost) and takes about half an hour there.
+# Paths per measurement.  --quick keeps the whole harness to about two
+# minutes on 2 quiet cores; the full run follows the issue (10^7 paths for
+# memory, 10^6 for the output cost) and takes about 20 minutes there.
 CONFIG = {
     "quick": {
         "throughput": {"small": 20000, "national": 20000, "large": 2000},
@@ -415,7 +415,7 @@ def build_all(build):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fewer paths: about 5 minutes on 2 cores")
+    ap.add_argument("--quick", action="store_true", help="fewer paths: about 2 minutes on 2 quiet cores")
     ap.add_argument("--only", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
     ap.add_argument("--reps", type=int, default=3, help="runs per timing (median; at least 3)")
     ap.add_argument("--threads", default=None,

@@ -25,6 +25,7 @@ GROUPS = [
     ("results output (HDF5, deflate)", r"libhdf5|libz|libsz|H5|deflate"),
     ("memory and string functions (libc)", r"mem(set|cpy|move)|libc[.-]|malloc|free"),
     ("operating system (kernel)", r"\[k\]|kernel"),
+    ("run driver (OpenMP loop, block reductions)", r"_omp_fn|libgomp|GOMP_|mps_run_|drive"),
     ("model kernel", r"mps_|mpsim"),
 ]
 
