@@ -120,6 +120,16 @@ typedef struct {
     /** Antithetic variates: paths run in mirrored pairs (2i, 2i+1); standard
      *  errors are over pair means.  Needs an even number of paths. */
     int antithetic;
+    /** When non-NULL, receives every path's metrics while the run goes, so
+     *  they can be written out without being held (--keep-paths): after
+     *  each round of paths, once per scenario in batch order, paths
+     *  [first, first + n) in path order, `metrics[m * n + i]` being metric m
+     *  (mpsim_metric order) of path first + i.  Called from the driving
+     *  thread (under MPI, on rank 0 only).  A status other than MPSIM_OK
+     *  (with a message added to errs) stops the run with that status. */
+    int (*paths_sink)(void *ctx, size_t scenario, uint64_t first, uint64_t n,
+                      const double *metrics, mpsim_errors *errs);
+    void *paths_sink_ctx;
 } mpsim_run_options;
 
 /** Up to this many paths, quantiles of the per-path metrics are exact by

@@ -29,7 +29,9 @@ typedef enum {
     MPS_CMD_RUN = 1u << 0,
     MPS_CMD_STATIC = 1u << 1,
     MPS_CMD_VALIDATE = 1u << 2,
-    MPS_CMD_SHOW = 1u << 3
+    MPS_CMD_SHOW = 1u << 3,
+    MPS_CMD_SWEEP = 1u << 4,
+    MPS_CMD_MERGE = 1u << 5
 } mps_cli_command;
 
 /** Everything the user asked for on the command line. */
@@ -50,6 +52,12 @@ typedef struct {
     int exact_quantiles; /**< --exact-quantiles */
     double target_se;    /**< --target-se, 0 when not given */
     int antithetic;      /**< --antithetic */
+    int checkpoint;      /**< run --checkpoint: record progress durably as it goes */
+    int resume;          /**< --resume: continue from the recorded progress */
+    uint32_t shard_index; /**< sweep --shard i/n: i (1-based); 0 when not given */
+    uint32_t shard_count; /**< n; 0 when not given */
+    int compression;      /**< --compression: deflate level 0-9 of kept paths (0 = none) */
+    int compression_set;
     int json;
     int quiet;
     int resolved; /**< validate --resolved: print each scenario after `extends` merging */
@@ -96,6 +104,8 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv);
 int mps_cli_static(const mps_cli_options *o);
 int mps_cli_validate(const mps_cli_options *o);
 int mps_cli_show(const mps_cli_options *o);
+int mps_cli_sweep(const mps_cli_options *o, int argc, char **argv);
+int mps_cli_merge(const mps_cli_options *o, int argc, char **argv);
 
 /** Loads every file in paths[0..n-1], collecting every file's errors in
  *  errs (so one bad file does not hide another's mistakes).  Returns
@@ -113,6 +123,34 @@ int mps_cli_exit_status(int status);
 /** Writes the errors to stderr, or a fallback line when the list is empty
  *  (a status without a message must still say something). */
 void mps_cli_report_errors(const mpsim_errors *errs, const char *what);
+
+/* ---------------------------------------------------------------- signals */
+
+/** SIGINT, SIGTERM, SIGUSR1, and SIGXFSZ (ignored). */
+enum { MPS_CLI_N_SIGNALS = 4 };
+
+/** The dispositions replaced by mps_cli_signals_install. */
+typedef struct {
+    struct sigaction old[MPS_CLI_N_SIGNALS];
+} mps_cli_signals;
+
+/** Makes SIGINT, SIGTERM and SIGUSR1 set the cancel flag (once: a second
+ *  signal acts as if no handler were installed) and ignores SIGXFSZ, so a
+ *  write past a file-size limit fails with EFBIG instead of killing the
+ *  process.  Saves what it replaces in *saved. */
+void mps_cli_signals_install(mps_cli_signals *saved);
+
+/** Puts back the dispositions saved by mps_cli_signals_install. */
+void mps_cli_signals_restore(const mps_cli_signals *saved);
+
+/** The flag for mpsim_run_options.cancel: non-zero once a stop signal came. */
+const volatile sig_atomic_t *mps_cli_cancel_flag(void);
+
+/** Non-zero once a stop signal came. */
+int mps_cli_cancelled(void);
+
+/** The stop signal that came (SIGINT when none did); exit with 128 + it. */
+int mps_cli_cancel_signal(void);
 
 /** The progress bar's state.  Drawn on `out` only when enabled, redrawn at
  *  most every 0.1 s, so it costs nothing measurable on long runs. */

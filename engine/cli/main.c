@@ -64,6 +64,12 @@ int main(int argc, char **argv)
         case MPS_CMD_SHOW:
             rc = mps_cli_show(&o);
             break;
+        case MPS_CMD_SWEEP:
+            rc = mps_cli_sweep(&o, argc, argv);
+            break;
+        case MPS_CMD_MERGE:
+            rc = mps_cli_merge(&o, argc, argv);
+            break;
         }
     }
     mps_cli_options_free(&o);

@@ -25,6 +25,10 @@ typedef enum {
     OPT_EXACT_QUANTILES,
     OPT_TARGET_SE,
     OPT_ANTITHETIC,
+    OPT_CHECKPOINT,
+    OPT_RESUME,
+    OPT_SHARD,
+    OPT_COMPRESSION,
     OPT_HELP
 } opt_id;
 
@@ -36,20 +40,26 @@ typedef struct {
     opt_id id;
 } opt_spec;
 
-#define ALL_COMMANDS (MPS_CMD_RUN | MPS_CMD_STATIC | MPS_CMD_VALIDATE | MPS_CMD_SHOW)
+#define ALL_COMMANDS                                                                           \
+    (MPS_CMD_RUN | MPS_CMD_STATIC | MPS_CMD_VALIDATE | MPS_CMD_SHOW | MPS_CMD_SWEEP | MPS_CMD_MERGE)
+#define RUNS (MPS_CMD_RUN | MPS_CMD_SWEEP)
 
 static const opt_spec opt_table[] = {
-    {"output", 'o', 1, MPS_CMD_RUN, OPT_OUTPUT},
-    {"paths", 0, 1, MPS_CMD_RUN, OPT_PATHS},
-    {"seed", 0, 1, MPS_CMD_RUN, OPT_SEED},
-    {"threads", 0, 1, MPS_CMD_RUN, OPT_THREADS},
-    {"max-memory", 0, 1, MPS_CMD_RUN, OPT_MAX_MEMORY},
+    {"output", 'o', 1, RUNS | MPS_CMD_MERGE, OPT_OUTPUT},
+    {"paths", 0, 1, RUNS, OPT_PATHS},
+    {"seed", 0, 1, RUNS, OPT_SEED},
+    {"threads", 0, 1, RUNS, OPT_THREADS},
+    {"max-memory", 0, 1, RUNS, OPT_MAX_MEMORY},
     {"keep-paths", 0, 0, MPS_CMD_RUN, OPT_KEEP_PATHS},
     {"exact-quantiles", 0, 0, MPS_CMD_RUN, OPT_EXACT_QUANTILES},
     {"target-se", 0, 1, MPS_CMD_RUN, OPT_TARGET_SE},
     {"antithetic", 0, 0, MPS_CMD_RUN, OPT_ANTITHETIC},
+    {"checkpoint", 0, 0, MPS_CMD_RUN, OPT_CHECKPOINT},
+    {"resume", 0, 0, RUNS, OPT_RESUME},
+    {"shard", 0, 1, MPS_CMD_SWEEP, OPT_SHARD},
+    {"compression", 0, 1, MPS_CMD_RUN, OPT_COMPRESSION},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
-    {"quiet", 'q', 0, MPS_CMD_RUN, OPT_QUIET},
+    {"quiet", 'q', 0, RUNS | MPS_CMD_MERGE, OPT_QUIET},
     {"resolved", 0, 0, MPS_CMD_VALIDATE, OPT_RESOLVED},
     {"help", 'h', 0, ALL_COMMANDS, OPT_HELP},
 };
@@ -63,6 +73,8 @@ static const struct {
     {"static", MPS_CMD_STATIC},
     {"validate", MPS_CMD_VALIDATE},
     {"show", MPS_CMD_SHOW},
+    {"sweep", MPS_CMD_SWEEP},
+    {"merge", MPS_CMD_MERGE},
 };
 
 mps_cli_command mps_cli_command_from_name(const char *name)
@@ -176,6 +188,49 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
     }
     case OPT_ANTITHETIC:
         o->antithetic = 1;
+        break;
+    case OPT_CHECKPOINT:
+        o->checkpoint = 1;
+        break;
+    case OPT_RESUME:
+        o->resume = 1;
+        break;
+    case OPT_SHARD: {
+        /* "i/n" with 1 <= i <= n, digits only (Slurm's array index when
+         * the array is 1-n). */
+        const char *slash = strchr(value, '/');
+        uint64_t i = 0, n = 0;
+        char head[32];
+        size_t len = slash ? (size_t)(slash - value) : 0;
+        int ok = slash != NULL && len > 0 && len < sizeof head;
+        if (ok) {
+            memcpy(head, value, len);
+            head[len] = '\0';
+            ok = parse_u64(head, &i) == 0 && parse_u64(slash + 1, &n) == 0 && i >= 1 &&
+                 n >= 1 && i <= n && n <= UINT32_MAX;
+        }
+        if (!ok)
+            return usage_error(o, err,
+                               "%s must be i/n with whole numbers 1 <= i <= n (e.g. 3/8: the "
+                               "third of eight shards), not '%s'",
+                               shown, value);
+        o->shard_index = (uint32_t)i;
+        o->shard_count = (uint32_t)n;
+        break;
+    }
+    case OPT_COMPRESSION:
+        /* "none" or a deflate level 0-9 (0 is the same as none). */
+        if (strcmp(value, "none") == 0) {
+            o->compression = 0;
+        } else if (parse_u64(value, &v) == 0 && v <= 9) {
+            o->compression = (int)v;
+        } else {
+            return usage_error(o, err,
+                               "%s must be none or a deflate level from 0 to 9 (default 1), not "
+                               "'%s'",
+                               shown, value);
+        }
+        o->compression_set = 1;
         break;
     case OPT_JSON:
         o->json = 1;
@@ -295,7 +350,20 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
             return usage_error(o, err, "give exactly one results file (got %s)",
                                o->n_inputs == 0 ? "none" : "several");
         break;
+    case MPS_CMD_SWEEP:
+        if (o->n_inputs != 1)
+            return usage_error(o, err, "give exactly one sweep file (got %s)",
+                               o->n_inputs == 0 ? "none" : "several");
+        break;
+    case MPS_CMD_MERGE:
+        if (o->n_inputs == 0)
+            return usage_error(o, err, "give the shard files to merge");
+        if (o->output == NULL)
+            return usage_error(o, err, "give the merged file's name with -o");
+        break;
     }
+    if (o->compression_set && !o->keep_paths)
+        return usage_error(o, err, "--compression applies to --keep-paths output only");
     return MPS_EXIT_OK;
 }
 

@@ -5,7 +5,7 @@
  * anything is written (exit 2); the output directory is checked before the
  * simulation so a long run is not wasted on a typo (exit 1); the results
  * file is written before the summary is printed, so output never claims a
- * success that the write then denies; and a SIGINT / SIGTERM stops the run
+ * success that the write then denies; and a SIGINT / SIGTERM / SIGUSR1 stops the run
  * at the next block of paths with nothing written (exit 128 + signal).
  */
 #include <errno.h>
@@ -16,51 +16,9 @@
 
 #include "cli/cli.h"
 
-/* Signal handlers can only talk to the program through objects of static
- * storage; these two are the command line's only mutable globals, written
- * by the handler and read by the run driver through opt.cancel. */
-static volatile sig_atomic_t run_cancel = 0;
-static volatile sig_atomic_t run_signal = 0;
-
-static void on_signal(int signo)
-{
-    run_signal = signo;
-    run_cancel = 1;
-}
-
-/* SA_RESETHAND: the first Ctrl-C asks for a clean stop, a second one (the
- * handler is then the default again) stops at once.
- *
- * SIGXFSZ is ignored: a write past the file-size limit (ulimit -f, or a
- * batch system's quota) then fails with EFBIG, which the HDF5 writer
- * reports and cleans up after, instead of the signal killing the process
- * with its temporary file left behind. */
-static void install_handlers(struct sigaction old[3])
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old[0]);
-    sigaction(SIGTERM, &sa, &old[1]);
-    struct sigaction ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGXFSZ, &ign, &old[2]);
-}
-
-static void restore_handlers(const struct sigaction old[3])
-{
-    sigaction(SIGINT, &old[0], NULL);
-    sigaction(SIGTERM, &old[1], NULL);
-    sigaction(SIGXFSZ, &old[2], NULL);
-}
-
 static int interrupted(void)
 {
-    int signo = run_signal ? (int)run_signal : SIGINT;
+    int signo = mps_cli_cancel_signal();
     fputs("mpsim run: interrupted; nothing written\n", stderr);
     return 128 + signo;
 }
@@ -249,9 +207,9 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
     opt->progress_ctx = &prog;
 
     mpsim_results *r = NULL;
-    int status = run_cancel ? MPSIM_ERR_INTERRUPTED : mpsim_run(s, n, opt, &r, errs);
+    int status = mps_cli_cancelled() ? MPSIM_ERR_INTERRUPTED : mpsim_run(s, n, opt, &r, errs);
     mps_progress_finish(&prog, status == MPSIM_OK);
-    if (status == MPSIM_OK && run_cancel)
+    if (status == MPSIM_OK && mps_cli_cancelled())
         status = MPSIM_ERR_INTERRUPTED;
     if (status == MPSIM_ERR_INTERRUPTED) {
         mpsim_results_free(r);
@@ -275,7 +233,7 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
         mps_cli_report_errors(errs, "writing the results file");
         fprintf(stderr, "mpsim run: no results written to '%s'\n", out_path);
         rc = MPS_EXIT_FAIL;
-    } else if (run_cancel) {
+    } else if (mps_cli_cancelled()) {
         /* The signal came while the file was being written: honour it, so
          * exit 130 / 143 always means no file. */
         remove(out_path);
@@ -294,8 +252,8 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
 
 int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
 {
-    struct sigaction old[3];
-    install_handlers(old);
+    mps_cli_signals old;
+    mps_cli_signals_install(&old);
 
     char **batch = NULL;
     char *const *inputs = o->inputs;
@@ -303,7 +261,7 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     if (n == 0) {
         batch = find_batch(o->quiet);
         if (batch == NULL) {
-            restore_handlers(old);
+            mps_cli_signals_restore(&old);
             return MPS_EXIT_FAIL;
         }
         inputs = batch;
@@ -323,7 +281,7 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     opt.exact_quantiles = o->exact_quantiles;
     opt.target_se = o->target_se;
     opt.antithetic = o->antithetic;
-    opt.cancel = &run_cancel;
+    opt.cancel = mps_cli_cancel_flag();
     opt.max_memory = o->max_memory_set ? o->max_memory : mps_cli_default_memory_limit();
 
     char *default_out = NULL;
@@ -361,7 +319,7 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     rc = simulate_and_write(o, s, n, &opt, out_path, o->output == NULL, argc, argv, &errs);
 
 done:
-    restore_handlers(old);
+    mps_cli_signals_restore(&old);
     if (s != NULL)
         mps_cli_free_all(s, n);
     free(s);

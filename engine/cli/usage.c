@@ -15,7 +15,11 @@ static const char program_help[] =
     "usage:\n"
     "  mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
     "            [--threads T] [--max-memory SIZE] [--keep-paths] [--exact-quantiles]\n"
-    "            [--target-se X] [--antithetic] [--json] [--quiet]\n"
+    "            [--target-se X] [--antithetic] [--checkpoint] [--resume]\n"
+    "            [--compression none|LEVEL] [--json] [--quiet]\n"
+    "  mpsim sweep SWEEP.yaml [-o FILE.h5] [--paths N] [--seed S] [--threads T]\n"
+    "              [--shard I/N] [--resume] [--json] [--quiet]\n"
+    "  mpsim merge SHARD.h5 ... -o FILE.h5 [--quiet]\n"
     "  mpsim static SCENARIO.yaml ... [--json]\n"
     "  mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
     "  mpsim show RESULTS.h5 [--json]\n"
@@ -27,9 +31,13 @@ static const char program_help[] =
     "  static    the deterministic Green Book appraisal only\n"
     "  validate  check scenario files; silent when they are good\n"
     "  show      summarise an existing results file\n"
+    "  sweep     run a scenario over a design of parameter values (grid, Latin\n"
+    "            hypercube or Sobol points), resumable, optionally in shards\n"
+    "  merge     combine the shard files of a sweep into one file\n"
     "\n"
     "exit status: 0 success; 2 bad input or usage (nothing written); 1 any other\n"
-    "failure; 130 / 143 when stopped by SIGINT / SIGTERM (nothing written).\n";
+    "failure; 130 / 143 / 138 when stopped by SIGINT / SIGTERM / SIGUSR1 (nothing\n"
+    "written, unless the run keeps progress for --resume: then it says so).\n";
 
 static const char run_help[] =
     "usage: mpsim run [SCENARIO.yaml ...] [options]\n"
@@ -58,7 +66,9 @@ static const char run_help[] =
     "                     need more memory than SIZE: bytes, or with K, M, G, T\n"
     "                     (500M, 2G; binary units); 0 = no limit.  Default: 75%\n"
     "                     of physical memory or of the cgroup limit, if lower\n"
-    "  --keep-paths       also store every path's metrics in the results file\n"
+    "  --keep-paths       also store every path's metrics in the results file,\n"
+    "                     written while the run computes\n"
+    "  --compression C    deflate level of the kept paths, 0-9, or none (default 1)\n"
     "  --exact-quantiles  keep every path's metrics for exact quantiles however\n"
     "                     many paths (default: exact up to 1,000,000 paths, then\n"
     "                     streamed within 0.2%; memory then stays flat)\n"
@@ -67,6 +77,10 @@ static const char run_help[] =
     "                     16384 paths; --paths is then the cap\n"
     "  --antithetic       run paths in mirrored pairs (antithetic variates);\n"
     "                     needs an even number of paths\n"
+    "  --checkpoint       record progress durably as the run goes (FILE.ckpt next\n"
+    "                     to the results file), so that a stopped run can resume\n"
+    "  --resume           continue a run started with --checkpoint; the results\n"
+    "                     are bit-identical to an uninterrupted run's\n"
     "  --json             print the JSON summary instead of the table\n"
     "  -q, --quiet        no progress bar and no notes on stderr\n"
     "  -h, --help         this help\n"
@@ -74,6 +88,41 @@ static const char run_help[] =
     "The results file is written under a temporary name and renamed into place\n"
     "when complete.  Ctrl-C stops the run cleanly (exit 130, nothing written);\n"
     "a second Ctrl-C stops at once.\n";
+
+static const char sweep_help[] =
+    "usage: mpsim sweep SWEEP.yaml [options]\n"
+    "\n"
+    "Runs the sweep's base scenario once per point of its design (grid, lhs or\n"
+    "sobol), every point on the same paths (common random numbers), and writes\n"
+    "one HDF5 file with the points and each point's summary.  Completed points\n"
+    "are recorded as they finish, so a stopped sweep resumes with --resume.\n"
+    "docs/sweeps.md describes sweep files; docs/hpc.md running them on clusters.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  sweep file to write (default results/<sweep name>.h5)\n"
+    "  --paths N          paths per point (default: the sweep's `paths`, else the\n"
+    "                     base scenario's simulation.paths)\n"
+    "  --seed S           seed of every point (default: the base scenario's)\n"
+    "  --threads T        OpenMP threads; results do not depend on it\n"
+    "  --max-memory SIZE  as for run, per point\n"
+    "  --shard I/N        run only the I-th of N shares of the points (for job\n"
+    "                     arrays); combine the shard files with `mpsim merge`\n"
+    "  --resume           continue a stopped sweep from its recorded points\n"
+    "  --json             print a JSON summary of the points\n"
+    "  -q, --quiet        no progress on stderr\n"
+    "  -h, --help         this help\n";
+
+static const char merge_help[] =
+    "usage: mpsim merge SHARD.h5 ... -o FILE.h5\n"
+    "\n"
+    "Combines the shard files of one sweep (written with --shard I/N) into the\n"
+    "file the unsharded sweep writes, bit for bit.  Refuses shards of different\n"
+    "sweeps, and shards that miss or repeat points.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  the merged file (required)\n"
+    "  -q, --quiet        no notes on stderr\n"
+    "  -h, --help         this help\n";
 
 static const char static_help[] =
     "usage: mpsim static SCENARIO.yaml ... [--json]\n"
@@ -126,6 +175,12 @@ void mps_cli_print_help(mps_cli_command cmd, FILE *out)
     case MPS_CMD_SHOW:
         fputs(show_help, out);
         break;
+    case MPS_CMD_SWEEP:
+        fputs(sweep_help, out);
+        break;
+    case MPS_CMD_MERGE:
+        fputs(merge_help, out);
+        break;
     default:
         fputs(program_help, out);
         break;
@@ -139,7 +194,7 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
         fputs("usage: mpsim run [SCENARIO.yaml ...] [-o FILE.h5] [--paths N] [--seed S]\n"
               "                 [--threads T] [--max-memory SIZE] [--keep-paths]\n"
               "                 [--exact-quantiles] [--target-se X] [--antithetic]\n"
-              "                 [--json] [--quiet]\n"
+              "                 [--checkpoint] [--resume] [--compression C] [--json] [--quiet]\n"
               "(see 'mpsim run --help')\n",
               out);
         break;
@@ -154,8 +209,17 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
     case MPS_CMD_SHOW:
         fputs("usage: mpsim show RESULTS.h5 [--json]\n(see 'mpsim show --help')\n", out);
         break;
+    case MPS_CMD_SWEEP:
+        fputs("usage: mpsim sweep SWEEP.yaml [-o FILE.h5] [--paths N] [--seed S] [--threads T]\n"
+              "                   [--shard I/N] [--resume] [--json] [--quiet]\n"
+              "(see 'mpsim sweep --help')\n",
+              out);
+        break;
+    case MPS_CMD_MERGE:
+        fputs("usage: mpsim merge SHARD.h5 ... -o FILE.h5\n(see 'mpsim merge --help')\n", out);
+        break;
     default:
-        fputs("usage: mpsim run|static|validate|show ... | --version | --help\n"
+        fputs("usage: mpsim run|static|validate|show|sweep|merge ... | --version | --help\n"
               "(see 'mpsim --help')\n",
               out);
         break;

@@ -27,7 +27,11 @@
 #include "run/finite.h"
 #include "scenario/scenario.h"
 
-enum { BLOCK_PATHS = MPS_BLOCK_PATHS, ROUND_BLOCKS = MPS_ROUND_BLOCKS };
+enum {
+    BLOCK_PATHS = MPS_BLOCK_PATHS,
+    ROUND_BLOCKS = MPS_ROUND_BLOCKS,
+    ROUND_PATHS = MPS_BLOCK_PATHS * MPS_ROUND_BLOCKS
+};
 
 /* One thread's state: a workspace and tallies per scenario, and the first
  * scenario's npv and pv_exchequer for the paths of the block in hand (the
@@ -49,6 +53,9 @@ typedef struct {
                            standard error at most this (0: run cap paths) */
     thread_state *t;    /* [threads] */
     mps_sums *slots;    /* [ROUND_BLOCKS * n]: block b, scenario k at b * n + k */
+    /* With a paths sink: the round's per-path metrics of scenario k,
+     * metric-major ([m * ROUND_PATHS + path - round start]); else NULL. */
+    double **round_metrics; /* [n] */
 } driver;
 
 static void driver_free(driver *d)
@@ -67,12 +74,24 @@ static void driver_free(driver *d)
     for (size_t i = 0; d->slots && i < (size_t)ROUND_BLOCKS * d->n; i++)
         mps_sums_free(&d->slots[i]);
     free(d->slots);
+    for (size_t k = 0; d->round_metrics && k < d->n; k++)
+        free(d->round_metrics[k]);
+    free(d->round_metrics);
     d->t = NULL;
     d->slots = NULL;
+    d->round_metrics = NULL;
 }
 
-static int driver_init(driver *d)
+static int driver_init(driver *d, int with_sink)
 {
+    if (with_sink) {
+        d->round_metrics = calloc(d->n, sizeof *d->round_metrics);
+        if (!d->round_metrics)
+            return MPSIM_ERR_FAIL;
+        for (size_t k = 0; k < d->n; k++)
+            if (!(d->round_metrics[k] = malloc(sizeof(double) * MPSIM_N_METRICS * ROUND_PATHS)))
+                return MPSIM_ERR_FAIL;
+    }
     d->t = calloc((size_t)d->threads, sizeof *d->t);
     d->slots = calloc((size_t)ROUND_BLOCKS * d->n, sizeof *d->slots);
     if (!d->t || !d->slots)
@@ -95,10 +114,14 @@ static int driver_init(driver *d)
     return MPSIM_OK;
 }
 
-/* Adds path p's result to its block's sums and the thread's tallies. */
+/* Adds path p's result to its block's sums and the thread's tallies (and
+ * to the round's per-path metrics when `round` is not NULL). */
 static void record_path(mps_accum *a, mps_sums *sums, mps_tally *tally, const mps_path_result *r,
-                        uint64_t p)
+                        uint64_t p, double *round)
 {
+    if (round)
+        for (int m = 0; m < MPSIM_N_METRICS; m++)
+            round[(size_t)m * ROUND_PATHS + p % ROUND_PATHS] = r->metrics[m];
     const size_t ns = (size_t)a->n_series * a->horizon;
     const int np = a->n_projects, nm = a->n_missions, h = a->horizon;
     for (int m = 0; m < MPSIM_N_METRICS; m++) {
@@ -156,7 +179,7 @@ static void run_block(driver *d, uint64_t block, mps_sums *slot, thread_state *t
         for (uint64_t p = first; p < last; p++) {
             const mps_path_result *r =
                 mps_path_run(a->model, d->seed, mps_path_code(p, d->antithetic), t->ws[k]);
-            record_path(a, sums, tally, r, p);
+            record_path(a, sums, tally, r, p, d->round_metrics ? d->round_metrics[k] : NULL);
             const double npv = r->metrics[MPSIM_M_NPV];
             const double exch = r->metrics[MPSIM_M_PV_EXCHEQUER];
             double dn = 0.0, de = 0.0;
@@ -192,11 +215,31 @@ static void run_block(driver *d, uint64_t block, mps_sums *slot, thread_state *t
         }
     }
 }
+/* Hands the round's per-path metrics, paths [first, end), to the sink,
+ * packed metric-major for n = end - first paths. */
+static int sink_round(driver *d, const mpsim_run_options *opt, uint64_t first, uint64_t end,
+                      mpsim_errors *errs)
+{
+    const uint64_t n = end - first;
+    for (size_t k = 0; k < d->n; k++) {
+        double *buf = d->round_metrics[k];
+        /* Close the gaps of a short last round in place: metric m moves
+         * from m * ROUND_PATHS to m * n, never over a metric still to move. */
+        for (int m = 1; n < ROUND_PATHS && m < MPSIM_N_METRICS; m++)
+            memmove(buf + (size_t)m * n, buf + (size_t)m * ROUND_PATHS, sizeof(double) * n);
+        int status = opt->paths_sink(opt->paths_sink_ctx, k, first, n, buf, errs);
+        if (status != MPSIM_OK)
+            return status;
+    }
+    return MPSIM_OK;
+}
+
 /* Runs rounds of blocks until cap paths, the precision target or a cancel.
  * Sums of each round's blocks are merged in block order; the precision is
  * checked only between rounds, so where a run stops depends on the seed
  * and the target, never on the threads.  *done counts paths run. */
-static int drive(driver *d, const mpsim_run_options *opt, uint64_t *done, int *reached)
+static int drive(driver *d, const mpsim_run_options *opt, uint64_t *done, int *reached,
+                 mpsim_errors *errs)
 {
     const uint64_t n_blocks = (d->cap + BLOCK_PATHS - 1) / BLOCK_PATHS;
     *done = 0;
@@ -214,6 +257,11 @@ static int drive(driver *d, const mpsim_run_options *opt, uint64_t *done, int *r
                 mps_sums_merge(&d->acc[k].sums, &d->slots[(size_t)b * d->n + k],
                                d->acc[k].n_values);
         uint64_t end = (round + (uint64_t)nb) * BLOCK_PATHS;
+        if (d->round_metrics) {
+            int status = sink_round(d, opt, round * BLOCK_PATHS, end < d->cap ? end : d->cap, errs);
+            if (status != MPSIM_OK)
+                return status;
+        }
         *done = end < d->cap ? end : d->cap;
         for (size_t k = 0; k < d->n; k++)
             d->acc[k].paths = *done;
@@ -317,11 +365,11 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
         ok = mps_model_create(scenarios[k], &models[k]) == MPSIM_OK &&
              mps_result_describe(models[k], &r->scenarios[k]) == MPSIM_OK &&
              mps_accum_init(&d.acc[k], models[k], paths, streamed) == MPSIM_OK;
-    ok = ok && driver_init(&d) == MPSIM_OK;
+    ok = ok && driver_init(&d, opt && opt->paths_sink) == MPSIM_OK;
     uint64_t done = 0;
     int reached = 0;
     if (ok)
-        status = drive(&d, opt, &done, &reached);
+        status = drive(&d, opt, &done, &reached, errs);
     driver_free(&d);
 
     if (ok && status == MPSIM_OK) {
