@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,56 @@ static void test_precision_target_deterministic(void **state)
     mpsim_scenario_free(s);
 }
 
+/* `yaml` with a simulation block inserted after its horizon line. */
+static mpsim_scenario *load_with_simulation(const char *simulation, const char *name)
+{
+    const char *cut = strstr(yaml, "horizon: 40\n") + strlen("horizon: 40\n");
+    const char *rest = strstr(cut, "funding:");
+    char text[4096];
+    int len = snprintf(text, sizeof text, "mpsim: 1\nname: %s\nbase_year: 2025\nhorizon: 40\n%s%s",
+                       name, simulation, rest);
+    assert_true(len > 0 && (size_t)len < sizeof text);
+    return mps_test_load(text);
+}
+
+/* simulation.precision in the scenario is the --target-se of the command
+ * line, simulation.paths its cap; a batch must agree on it unless the
+ * options set a target for all. */
+static void test_precision_in_scenario(void **state)
+{
+    (void)state;
+    mpsim_scenario *flag = load_with_simulation("", "stream");
+    mpsim_scenario *file =
+        load_with_simulation("simulation: {paths: 1000000, seed: 42, precision: 0.003}\n", "stream");
+    mpsim_results *by_flag = run(flag, 1000000, 2, 0, 0, 0.003, 0);
+    mpsim_results *by_file = NULL;
+    mpsim_errors e;
+    mpsim_errors_init(&e);
+    assert_int_equal(mpsim_run(&file, 1, NULL, &by_file, &e), MPSIM_OK);
+    assert_int_equal(by_file->target_se_reached, 1);
+    assert_int_equal(by_file->paths, by_flag->paths);
+    assert_same_summary(by_flag, by_file);
+
+    mpsim_scenario *other =
+        load_with_simulation("simulation: {precision: 0.01}\n", "stream-other");
+    mpsim_scenario *batch[2] = {file, other};
+    mpsim_results *r = NULL;
+    assert_int_equal(mpsim_run(batch, 2, NULL, &r, &e), MPSIM_ERR_INPUT);
+    assert_true(mps_test_errors_have(&e, "simulation.precision", "share their precision target"));
+    mpsim_errors_clear(&e);
+    /* A target in the options applies to the whole batch. */
+    mpsim_run_options o;
+    memset(&o, 0, sizeof o);
+    o.target_se = 0.01;
+    assert_int_equal(mpsim_batch_check(batch, 2, &o, &e), MPSIM_OK);
+    mpsim_errors_clear(&e);
+    mpsim_results_free(by_flag);
+    mpsim_results_free(by_file);
+    mpsim_scenario_free(flag);
+    mpsim_scenario_free(file);
+    mpsim_scenario_free(other);
+}
+
 /* Antithetic pairs leave the mean unbiased: it agrees with plain Monte
  * Carlo within 4 combined standard errors; the reported standard error is
  * that of the pair means. */
@@ -219,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_streamed_matches_exact_order_statistics),
         cmocka_unit_test(test_streamed_threads_bit_identical),
         cmocka_unit_test(test_precision_target_deterministic),
+        cmocka_unit_test(test_precision_in_scenario),
         cmocka_unit_test(test_antithetic_unbiased),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

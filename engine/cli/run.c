@@ -9,12 +9,32 @@
  * at the next block of paths with nothing written (exit 128 + signal).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+
+/* A precision target that the cap on paths cut short is said even with
+ * --quiet: the results are good, but not as precise as asked. */
+static void warn_target_missed(const mpsim_results *r)
+{
+    if (!(r->target_se > 0.0) || r->target_se_reached)
+        return;
+    double worst = 0.0;
+    for (size_t k = 0; k < r->n_scenarios; k++) {
+        const double *npv = r->scenarios[k].stats[MPSIM_M_NPV];
+        double rse = fabs(npv[MPSIM_STAT_SE] / npv[MPSIM_STAT_MEAN]);
+        if (!(rse <= worst)) /* NaN (a zero mean) counts as the worst */
+            worst = rse;
+    }
+    fprintf(stderr,
+            "mpsim run: stopped at the cap of %llu paths before reaching the target relative "
+            "standard error %g (reached %.3g); raise --paths or simulation.paths to go on\n",
+            (unsigned long long)r->paths, r->target_se, worst);
+}
 
 static int interrupted(void)
 {
@@ -243,6 +263,7 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
             mpsim_results_print_json(r, stdout);
         else
             mpsim_results_print_table(r, stdout);
+        warn_target_missed(r);
         if (!o->quiet)
             fprintf(stderr, "mpsim run: results written to %s\n", out_path);
     }

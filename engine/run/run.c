@@ -351,7 +351,9 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
     d.seed = seed;
     d.antithetic = opt && opt->antithetic;
     d.cap = paths;
-    d.target_rse = opt ? opt->target_se : 0.0;
+    /* --target-se, else the first scenario's simulation.precision (the
+     * batch check made the others agree). */
+    d.target_rse = opt && opt->target_se > 0.0 ? opt->target_se : scenarios[0]->precision;
     /* No more threads than blocks in a round: an idle thread would still
      * hold workspaces and fan charts (results do not depend on it). */
     d.threads = mps_run_threads(paths, opt ? opt->threads : 0);

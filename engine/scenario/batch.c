@@ -68,6 +68,19 @@ int mpsim_batch_check(mpsim_scenario *const *scenarios, size_t n, const mpsim_ru
                 bad |= check_setting(first, s, "simulation.seed", first->seed, s->seed,
                                      s->seed_set, s->seed_file, s->seed_line, s->seed_column,
                                      "--seed", errs);
+            /* One stopping rule for the batch: its scenarios run on the
+             * same paths, so they stop at the same round. */
+            if (!(opt != NULL && opt->target_se > 0.0) && s->precision_set &&
+                s->precision != first->precision) {
+                mpsim_errors_add(errs, s->precision_file ? s->precision_file : s->file,
+                                 s->precision_line, s->precision_column, "simulation.precision",
+                                 "is %g here but the batch runs with %g (from %s); scenarios in "
+                                 "one run share their precision target: remove the key, give "
+                                 "the same value, or set --target-se on the command line",
+                                 s->precision, first->precision,
+                                 first->file ? first->file : "the first scenario");
+                bad = 1;
+            }
         }
     }
     return bad ? MPSIM_ERR_INPUT : MPSIM_OK;

@@ -29,7 +29,7 @@ static const mps_key_spec top_keys[] = {
     {"missions", 0},    {"economy", 0},       {"management", 0},  {"correlations", 0},
     {"links", 0},       {"extends", 0},
 };
-static const mps_key_spec simulation_keys[] = {{"paths", 0}, {"seed", 0}};
+static const mps_key_spec simulation_keys[] = {{"paths", 0}, {"seed", 0}, {"precision", 0}};
 static const mps_key_spec appraisal_keys[] = {
     {"discount", 0}, {"central", 0}, {"cost_savings", 0}, {"include_spillovers", 0},
     {"include_wider_economy", 0},
@@ -76,6 +76,27 @@ static void load_simulation(mps_loader *L, const mps_ynode *n)
             s->seed_file = v->file;
             s->seed_line = v->line;
             s->seed_column = v->column;
+        }
+        mps_path_restore(L, mark);
+    }
+    if ((v = mps_map_get(n, "precision", NULL)) != NULL) {
+        /* The --target-se of the command line, kept with the scenario. */
+        mark = mps_path_key(L, "precision");
+        double x = 0.0;
+        if (mps_get_number(L, v, &x)) {
+            if (x > 0.0 && x < 1.0) {
+                s->precision = x;
+                s->precision_set = 1;
+                s->precision_file = v->file;
+                s->precision_line = v->line;
+                s->precision_column = v->column;
+            } else {
+                mps_load_error(L, v,
+                               "must be a relative standard error of the mean NPV strictly "
+                               "between 0 and 1, e.g. 0.01 (got %g); simulation.paths is then "
+                               "the most paths to run",
+                               x);
+            }
         }
         mps_path_restore(L, mark);
     }

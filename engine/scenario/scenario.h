@@ -199,6 +199,11 @@ struct mpsim_scenario {
     int paths_set;         /* 1 when the file gave it */
     uint64_t seed;         /* simulation.seed, default 1 */
     int seed_set;
+    double precision;      /* simulation.precision: target relative SE of the
+                              mean NPV, 0 when not given (paths is then the cap) */
+    int precision_set;
+    int precision_line, precision_column;
+    const char *precision_file;
     /* Where the file wrote name, simulation.paths and simulation.seed
      * (1-based line and column of the value; 0 when not given), so that
      * mpsim_batch_check can point at them. */
