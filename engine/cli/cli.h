@@ -31,7 +31,9 @@ typedef enum {
     MPS_CMD_VALIDATE = 1u << 2,
     MPS_CMD_SHOW = 1u << 3,
     MPS_CMD_SWEEP = 1u << 4,
-    MPS_CMD_MERGE = 1u << 5
+    MPS_CMD_MERGE = 1u << 5,
+    MPS_CMD_REPORT = 1u << 6,
+    MPS_CMD_EXPORT = 1u << 7
 } mps_cli_command;
 
 /** Everything the user asked for on the command line. */
@@ -58,6 +60,8 @@ typedef struct {
     uint32_t shard_count; /**< n; 0 when not given */
     int compression;      /**< --compression: deflate level 0-9 of kept paths (0 = none) */
     int compression_set;
+    const char *csv_dir;   /**< export --csv DIR, NULL when not given */
+    const char *xlsx_file; /**< export --xlsx FILE, NULL when not given */
     int json;
     int quiet;
     int resolved; /**< validate --resolved: print each scenario after `extends` merging */
@@ -106,6 +110,8 @@ int mps_cli_validate(const mps_cli_options *o);
 int mps_cli_show(const mps_cli_options *o);
 int mps_cli_sweep(const mps_cli_options *o, int argc, char **argv);
 int mps_cli_merge(const mps_cli_options *o, int argc, char **argv);
+int mps_cli_report(const mps_cli_options *o);
+int mps_cli_export(const mps_cli_options *o);
 
 /** Loads every file in paths[0..n-1], collecting every file's errors in
  *  errs (so one bad file does not hide another's mistakes).  Returns

@@ -70,6 +70,12 @@ int main(int argc, char **argv)
         case MPS_CMD_MERGE:
             rc = mps_cli_merge(&o, argc, argv);
             break;
+        case MPS_CMD_REPORT:
+            rc = mps_cli_report(&o);
+            break;
+        case MPS_CMD_EXPORT:
+            rc = mps_cli_export(&o);
+            break;
         }
     }
     mps_cli_options_free(&o);

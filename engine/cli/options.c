@@ -29,6 +29,8 @@ typedef enum {
     OPT_RESUME,
     OPT_SHARD,
     OPT_COMPRESSION,
+    OPT_CSV,
+    OPT_XLSX,
     OPT_HELP
 } opt_id;
 
@@ -41,11 +43,12 @@ typedef struct {
 } opt_spec;
 
 #define ALL_COMMANDS                                                                           \
-    (MPS_CMD_RUN | MPS_CMD_STATIC | MPS_CMD_VALIDATE | MPS_CMD_SHOW | MPS_CMD_SWEEP | MPS_CMD_MERGE)
+    (MPS_CMD_RUN | MPS_CMD_STATIC | MPS_CMD_VALIDATE | MPS_CMD_SHOW | MPS_CMD_SWEEP |            \
+     MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT)
 #define RUNS (MPS_CMD_RUN | MPS_CMD_SWEEP)
 
 static const opt_spec opt_table[] = {
-    {"output", 'o', 1, RUNS | MPS_CMD_MERGE, OPT_OUTPUT},
+    {"output", 'o', 1, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT, OPT_OUTPUT},
     {"paths", 0, 1, RUNS, OPT_PATHS},
     {"seed", 0, 1, RUNS, OPT_SEED},
     {"threads", 0, 1, RUNS, OPT_THREADS},
@@ -58,8 +61,10 @@ static const opt_spec opt_table[] = {
     {"resume", 0, 0, RUNS, OPT_RESUME},
     {"shard", 0, 1, MPS_CMD_SWEEP, OPT_SHARD},
     {"compression", 0, 1, MPS_CMD_RUN, OPT_COMPRESSION},
+    {"csv", 0, 1, MPS_CMD_EXPORT, OPT_CSV},
+    {"xlsx", 0, 1, MPS_CMD_EXPORT, OPT_XLSX},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
-    {"quiet", 'q', 0, RUNS | MPS_CMD_MERGE, OPT_QUIET},
+    {"quiet", 'q', 0, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT, OPT_QUIET},
     {"resolved", 0, 0, MPS_CMD_VALIDATE, OPT_RESOLVED},
     {"help", 'h', 0, ALL_COMMANDS, OPT_HELP},
 };
@@ -75,6 +80,8 @@ static const struct {
     {"show", MPS_CMD_SHOW},
     {"sweep", MPS_CMD_SWEEP},
     {"merge", MPS_CMD_MERGE},
+    {"report", MPS_CMD_REPORT},
+    {"export", MPS_CMD_EXPORT},
 };
 
 mps_cli_command mps_cli_command_from_name(const char *name)
@@ -232,6 +239,16 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
         }
         o->compression_set = 1;
         break;
+    case OPT_CSV:
+        if (value[0] == '\0')
+            return usage_error(o, err, "%s needs a directory name", shown);
+        o->csv_dir = value;
+        break;
+    case OPT_XLSX:
+        if (value[0] == '\0')
+            return usage_error(o, err, "%s needs a file name", shown);
+        o->xlsx_file = value;
+        break;
     case OPT_JSON:
         o->json = 1;
         break;
@@ -354,6 +371,14 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
         if (o->n_inputs != 1)
             return usage_error(o, err, "give exactly one sweep file (got %s)",
                                o->n_inputs == 0 ? "none" : "several");
+        break;
+    case MPS_CMD_REPORT:
+    case MPS_CMD_EXPORT:
+        if (o->n_inputs != 1)
+            return usage_error(o, err, "give exactly one results file (got %s)",
+                               o->n_inputs == 0 ? "none" : "several");
+        if (cmd == MPS_CMD_EXPORT && o->csv_dir == NULL && o->xlsx_file == NULL)
+            return usage_error(o, err, "say what to write: --csv DIR, --xlsx FILE or both");
         break;
     case MPS_CMD_MERGE:
         if (o->n_inputs == 0)

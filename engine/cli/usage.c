@@ -20,6 +20,8 @@ static const char program_help[] =
     "  mpsim sweep SWEEP.yaml [-o FILE.h5] [--paths N] [--seed S] [--threads T]\n"
     "              [--shard I/N] [--resume] [--json] [--quiet]\n"
     "  mpsim merge SHARD.h5 ... -o FILE.h5 [--quiet]\n"
+    "  mpsim report RESULTS.h5 [-o REPORT.html]\n"
+    "  mpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE.xlsx]\n"
     "  mpsim static SCENARIO.yaml ... [--json]\n"
     "  mpsim validate SCENARIO.yaml ... [--json | --resolved]\n"
     "  mpsim show RESULTS.h5 [--json]\n"
@@ -34,6 +36,9 @@ static const char program_help[] =
     "  sweep     run a scenario over a design of parameter values (grid, Latin\n"
     "            hypercube or Sobol points), resumable, optionally in shards\n"
     "  merge     combine the shard files of a sweep into one file\n"
+    "  report    write a self-contained HTML report (charts and tables) of a\n"
+    "            results file\n"
+    "  export    write a results file's tables as CSV files or an Excel workbook\n"
     "\n"
     "exit status: 0 success; 2 bad input or usage (nothing written); 1 any other\n"
     "failure; 130 / 143 / 138 when stopped by SIGINT / SIGTERM / SIGUSR1 (nothing\n"
@@ -124,6 +129,33 @@ static const char merge_help[] =
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         this help\n";
 
+static const char report_help[] =
+    "usage: mpsim report RESULTS.h5 [-o REPORT.html]\n"
+    "\n"
+    "Writes one self-contained HTML file (inline SVG charts and CSS; nothing\n"
+    "fetched from the network) showing, for every scenario of the results\n"
+    "file, the distribution of outcomes beside the static Green Book figures,\n"
+    "fan charts by year, the value decomposition and, for a batch, the\n"
+    "comparisons.  Open it in a browser; print it to PDF from there.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  the report (default: the results file's name with .html)\n"
+    "  -q, --quiet        no notes on stderr\n"
+    "  -h, --help         this help\n";
+
+static const char export_help[] =
+    "usage: mpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE.xlsx]\n"
+    "\n"
+    "Writes the tables of a results file (summary, projects, missions, kinds,\n"
+    "comparisons, time series) as tidy CSV files with header rows and units,\n"
+    "or as one Excel workbook with a sheet per table.\n"
+    "\n"
+    "options:\n"
+    "  --csv DIR    write one CSV file per table into DIR (created when missing)\n"
+    "  --xlsx FILE  write one workbook\n"
+    "  -q, --quiet  no notes on stderr\n"
+    "  -h, --help   this help\n";
+
 static const char static_help[] =
     "usage: mpsim static SCENARIO.yaml ... [--json]\n"
     "\n"
@@ -181,6 +213,12 @@ void mps_cli_print_help(mps_cli_command cmd, FILE *out)
     case MPS_CMD_MERGE:
         fputs(merge_help, out);
         break;
+    case MPS_CMD_REPORT:
+        fputs(report_help, out);
+        break;
+    case MPS_CMD_EXPORT:
+        fputs(export_help, out);
+        break;
     default:
         fputs(program_help, out);
         break;
@@ -218,8 +256,17 @@ void mps_cli_print_usage(mps_cli_command cmd, FILE *out)
     case MPS_CMD_MERGE:
         fputs("usage: mpsim merge SHARD.h5 ... -o FILE.h5\n(see 'mpsim merge --help')\n", out);
         break;
+    case MPS_CMD_REPORT:
+        fputs("usage: mpsim report RESULTS.h5 [-o REPORT.html]\n(see 'mpsim report --help')\n", out);
+        break;
+    case MPS_CMD_EXPORT:
+        fputs("usage: mpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE.xlsx]\n"
+              "(see 'mpsim export --help')\n",
+              out);
+        break;
     default:
-        fputs("usage: mpsim run|static|validate|show|sweep|merge ... | --version | --help\n"
+        fputs("usage: mpsim run|static|validate|show|sweep|merge|report|export ... | --version |\n"
+              "       --help\n"
               "(see 'mpsim --help')\n",
               out);
         break;

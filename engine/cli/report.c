@@ -1,0 +1,11 @@
+/*
+ * `mpsim report`: not yet built.
+ */
+#include "cli/cli.h"
+
+int mps_cli_report(const mps_cli_options *o)
+{
+    (void)o;
+    fputs("mpsim report: not available in this build yet\n", stderr);
+    return MPS_EXIT_FAIL;
+}
