@@ -28,31 +28,11 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { N_PATHS = 20000, N_BATCHES = 20 };
 static const uint64_t SEED = 31337;
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
-}
 
 static double ppv(const mps_path_result *r, int k, mps_project_pv c)
 {
@@ -160,8 +140,8 @@ static const char *corr_yaml(int with_corr)
 static void test_rank_correlation_and_marginals(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, corr_yaml(1));
+    mps_test_sim x;
+    mps_test_sim_open(&x, corr_yaml(1));
     double a5 = 0.0;
     for (int t = 1; t <= 5; t++)
         a5 += pow(1.05, -t);
@@ -202,7 +182,7 @@ static void test_rank_correlation_and_marginals(void **state)
     free(oc);
     free(la);
     free(lb);
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 /* Adding the correlations changes only the inputs they name: project d
@@ -211,9 +191,9 @@ static void test_rank_correlation_and_marginals(void **state)
 static void test_correlation_changes_only_named_inputs(void **state)
 {
     (void)state;
-    sim_t x, y;
-    sim_open(&x, corr_yaml(0));
-    sim_open(&y, corr_yaml(1));
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, corr_yaml(0));
+    mps_test_sim_open(&y, corr_yaml(1));
     int changed = 0;
     for (uint64_t p = 0; p < 2000; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
@@ -228,8 +208,8 @@ static void test_correlation_changes_only_named_inputs(void **state)
         changed |= a_b != ppv(q, 0, MPS_P_PV_DIRECT);
     }
     assert_true(changed);
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 /* A correlated delay is floored then clamped after the quantile: with
@@ -240,8 +220,8 @@ static void test_correlation_changes_only_named_inputs(void **state)
 static void test_correlated_delay_and_multiplier(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("delay")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("delay")
                  "economy:\n"
                  "  multipliers:\n"
                  "    RDEL: {dist: pert, min: 0, mode: 0.5, max: 2}\n"
@@ -282,7 +262,7 @@ static void test_correlated_delay_and_multiplier(void **state)
     free(d1);
     free(mu);
     free(start);
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 int main(void)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { H = 12, N_PATHS = 40000 };
@@ -69,27 +70,6 @@ static double ser(const run_t *x, const char *name, int t)
 static double ppv(const run_t *x, int k, mps_project_pv c)
 {
     return x->r->project_pv[k * MPS_N_PROJECT_PV + c];
-}
-
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0);
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
 }
 
 #define HEAD(name)                                                                             \
@@ -236,10 +216,10 @@ static void test_spillovers_after_cuts(void **state)
     double want = 0.0;
     for (int t = 0; t < H; t++)
         want += late[t] * 0.01 * 3.0 * (df(t) + (t + 1 < H ? df(t + 1) : 0.0));
-    acc_t a = {0};
+    mps_test_acc a = {0};
     for (uint64_t p = 0; p < N_PATHS / 4; p++)
-        acc_add(&a, mps_path_run(x.m, 8, p, x.w)->metrics[MPSIM_M_PV_SPILLOVERS]);
-    acc_check(&a, want, "E[pv_spillovers] after cuts");
+        mps_test_acc_add(&a, mps_path_run(x.m, 8, p, x.w)->metrics[MPSIM_M_PV_SPILLOVERS]);
+    mps_test_acc_check(&a, want, "E[pv_spillovers] after cuts");
     run_close(&x);
 }
 
@@ -279,7 +259,7 @@ static void test_probability_by_regime(void **state)
         }
     }
     int ic = mps_model_series_find(x.m, "cut");
-    acc_t c0 = {0}, c3 = {0}, both = {0};
+    mps_test_acc c0 = {0}, c3 = {0}, both = {0};
     for (uint64_t k = 0; k < N_PATHS; k++) {
         const mps_path_result *r = mps_path_run(x.m, 77, k, x.w);
         const double *cut = &r->series[ic * H];
@@ -287,13 +267,13 @@ static void test_probability_by_regime(void **state)
         assert_true(cut[4] == cut[3] && cut[5] == cut[3]);
         for (int t = 0; t < 6; t++)
             near(r->series[MPS_S_COST_CDEL * H + t], 10.0 * (1.0 - 0.3 * cut[t]));
-        acc_add(&c0, cut[0]);
-        acc_add(&c3, cut[3]);
-        acc_add(&both, cut[0] * cut[3]);
+        mps_test_acc_add(&c0, cut[0]);
+        mps_test_acc_add(&c3, cut[3]);
+        mps_test_acc_add(&both, cut[0] * cut[3]);
     }
-    acc_check(&c0, want0, "P(cut at the review of year 0)");
-    acc_check(&c3, want3, "P(cut at the review of year 3)");
-    acc_check(&both, joint, "P(cut at both reviews)");
+    mps_test_acc_check(&c0, want0, "P(cut at the review of year 0)");
+    mps_test_acc_check(&c3, want3, "P(cut at the review of year 3)");
+    mps_test_acc_check(&both, joint, "P(cut at both reviews)");
     run_close(&x);
 }
 
@@ -313,7 +293,7 @@ static void test_churn_with_cuts(void **state)
     run_t x, y;
     run_open(&x, CHURN_YAML("churn-cut", "  cuts: {probability: 1, fraction: 0.4}\n"));
     run_open(&y, CHURN_YAML("churn-only", ""));
-    acc_t succ = {0};
+    mps_test_acc succ = {0};
     for (uint64_t k = 0; k < N_PATHS / 4; k++) {
         const mps_path_result *a = mps_path_run(x.m, 5, k, x.w);
         double cost[H], share = a->spend_share[0], pvd = a->metrics[MPSIM_M_PV_DIRECT];
@@ -326,9 +306,9 @@ static void test_churn_with_cuts(void **state)
             near(cost[t], 0.6 * b->series[MPS_S_COST * H + t]);
         near(share, 0.6 * b->spend_share[0]);
         near(pvd, 0.6 * b->metrics[MPSIM_M_PV_DIRECT]);
-        acc_add(&succ, sa);
+        mps_test_acc_add(&succ, sa);
     }
-    acc_check(&succ, pow(0.8, 5) * 0.9, "P(success) with churn and cuts");
+    mps_test_acc_check(&succ, pow(0.8, 5) * 0.9, "P(success) with churn and cuts");
     run_close(&x);
     run_close(&y);
 }

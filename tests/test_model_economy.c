@@ -20,59 +20,18 @@
 #include <string.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 static const uint64_t SEED = 5150;
 
 static double df(int t) { return pow(1.05, -t); }
 
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0);
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
-}
-
 static void near(double got, double want, const char *what)
 {
     double tol = 1e-9 * fmax(1.0, fabs(want));
     if (!(fabs(got - want) <= tol))
         fail_msg("%s: got %.17g, want %.17g", what, got, want);
-}
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
 }
 
 static double ppv(const mps_path_result *r, int k, mps_project_pv c)
@@ -111,14 +70,14 @@ static void test_regimes(void **state)
              "missions:\n  - id: m\n    projects:\n"
              "      - {id: a, category: RDEL, cost: {profile: %s}}\n",
              profile);
-    sim_t x;
-    sim_open(&x, yaml);
+    mps_test_sim x;
+    mps_test_sim_open(&x, yaml);
     free(yaml);
     int gdp = mps_model_series_find(x.m, "gdp");
     assert_true(gdp >= 0);
     const double initial[3] = {0.2, 0.3, 0.5};
     const double pi[3] = {2.0 / 7.0, 4.0 / 7.0, 1.0 / 7.0};
-    acc_t first[3] = {{0}}, share[3] = {{0}};
+    mps_test_acc first[3] = {{0}}, share[3] = {{0}};
     for (uint64_t p = 0; p < 3000; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         const double *g = r->series + (size_t)gdp * 400;
@@ -134,15 +93,15 @@ static void test_regimes(void **state)
                 count[reg]++;
         }
         for (int i = 0; i < 3; i++) {
-            acc_add(&first[i], (int)g[0] - 1 == i);
-            acc_add(&share[i], count[i] / 300.0);
+            mps_test_acc_add(&first[i], (int)g[0] - 1 == i);
+            mps_test_acc_add(&share[i], count[i] / 300.0);
         }
     }
     for (int i = 0; i < 3; i++) {
-        acc_check(&first[i], initial[i], "P(r_0 = i)");
-        acc_check(&share[i], pi[i], "long-run share of regime i");
+        mps_test_acc_check(&first[i], initial[i], "P(r_0 = i)");
+        mps_test_acc_check(&share[i], pi[i], "long-run share of regime i");
     }
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 /* GDP, tax, exchequer and debt, deterministic.  Two regimes that alternate
@@ -171,8 +130,8 @@ static void test_regimes(void **state)
 static void test_fiscal_deterministic(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, ECON_YAML("fiscal", "true",
+    mps_test_sim x;
+    mps_test_sim_open(&x, ECON_YAML("fiscal", "true",
                            "  gdp: {level: 1000, growth: 0.02}\n"
                            "  debt: {ratio: 0.9, interest: 0.03}\n"));
     const mps_path_result *r = mps_path_run(x.m, SEED, 0, x.w);
@@ -243,11 +202,11 @@ static void test_fiscal_deterministic(void **state)
     mpsim_static_result st;
     mps_static_appraise(x.m, &st);
     near(st.pv_benefits, pv_direct + pv_sav, "static PVB");
-    sim_close(&x);
+    mps_test_sim_close(&x);
 
     /* Without a gdp block the ratio change is 0; without the switch GDP is
      * reported but not a benefit. */
-    sim_open(&x, ECON_YAML("no-gdp", "false", ""));
+    mps_test_sim_open(&x, ECON_YAML("no-gdp", "false", ""));
     r = mps_path_run(x.m, SEED, 0, x.w);
     near(r->metrics[MPSIM_M_PV_GDP], pv_gdp, "pv_gdp without the switch");
     near(r->metrics[MPSIM_M_PV_EXCHEQUER], pv_x, "pv_exchequer without gdp");
@@ -255,7 +214,7 @@ static void test_fiscal_deterministic(void **state)
     near(r->metrics[MPSIM_M_PV_BENEFITS], pv_direct + pv_sav, "PVB without the switch");
     near(ppv(r, 0, MPS_P_PV_BENEFITS), 0.0, "a's share without the switch");
     near(ppv(r, 0, MPS_P_PV_GDP), own[0], "a's own GDP without the switch");
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 /* PDEL without its own multipliers uses RDEL's per-path draws: an RDEL and
@@ -278,17 +237,17 @@ static void test_pdel_shares_rdel_draws(void **state)
     char a[1024], b[1024];
     snprintf(a, sizeof a, fmt, "");
     snprintf(b, sizeof b, fmt, "    PDEL: {dist: uniform, min: 0, max: 1}\n");
-    sim_t x, y;
-    sim_open(&x, a);
-    sim_open(&y, b);
-    acc_t mean = {0};
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, a);
+    mps_test_sim_open(&y, b);
+    mps_test_acc mean = {0};
     int differ = 0;
     for (uint64_t p = 0; p < 2000; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         double gr = ppv(r, 0, MPS_P_PV_GDP);
         assert_memory_equal(&r->project_pv[MPS_P_PV_GDP],
                             &r->project_pv[MPS_N_PROJECT_PV + MPS_P_PV_GDP], sizeof(double));
-        acc_add(&mean, gr);
+        mps_test_acc_add(&mean, gr);
         const mps_path_result *q = mps_path_run(y.m, SEED, p, y.w);
         /* RDEL's own draws do not change when PDEL gets its own. */
         assert_memory_equal(&q->project_pv[MPS_P_PV_GDP], &gr, sizeof(double));
@@ -296,8 +255,8 @@ static void test_pdel_shares_rdel_draws(void **state)
     }
     assert_true(differ);
     assert_true(mean.m2 > 0.0); /* the multipliers really are drawn */
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 /* Random multipliers and crowding-in: with one regime and profile [1],
@@ -306,8 +265,8 @@ static void test_pdel_shares_rdel_draws(void **state)
 static void test_random_multipliers_mean(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, "mpsim: 1\nname: mult\nbase_year: 2025\nhorizon: 10\n"
+    mps_test_sim x;
+    mps_test_sim_open(&x, "mpsim: 1\nname: mult\nbase_year: 2025\nhorizon: 10\n"
                  "appraisal:\n  discount: {constant: 0.05}\n"
                  "economy:\n"
                  "  multipliers:\n"
@@ -320,11 +279,11 @@ static void test_random_multipliers_mean(void **state)
     double sigma = log(1.5) / 1.2815515655446004;
     double em_c = exp(0.5 * sigma * sigma), em_r = 0.5, echi = 0.2;
     double want = 100.0 * (em_c + echi * em_c) + 100.0 * df(1) * (em_r + echi * em_c);
-    acc_t a = {0};
+    mps_test_acc a = {0};
     for (uint64_t p = 0; p < 20000; p++)
-        acc_add(&a, mps_path_run(x.m, SEED, p, x.w)->metrics[MPSIM_M_PV_GDP]);
-    acc_check(&a, want, "E[pv_gdp]");
-    sim_close(&x);
+        mps_test_acc_add(&a, mps_path_run(x.m, SEED, p, x.w)->metrics[MPSIM_M_PV_GDP]);
+    mps_test_acc_check(&a, want, "E[pv_gdp]");
+    mps_test_sim_close(&x);
 }
 
 static void assert_results_identical(const mpsim_results *x, const mpsim_results *y)

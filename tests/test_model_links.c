@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { N_PATHS = 20000 };
@@ -26,53 +27,11 @@ static const uint64_t SEED = 99;
 
 static double df(int t) { return pow(1.05, -t); }
 
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0);
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
-}
-
 static void near(double got, double want)
 {
     double tol = 1e-9 * fmax(1.0, fabs(want));
     if (!(fabs(got - want) <= tol))
         fail_msg("got %.17g, want %.17g", got, want);
-}
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
 }
 
 #define HEAD(name)                                                                             \
@@ -92,8 +51,8 @@ static void sim_close(sim_t *x)
 static void test_gate_uplift(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("gate-uplift")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("gate-uplift")
                  "links:\n"
                  "  - {from: a1, to: b1, gate_uplift: 0.4}\n"
                  "  - {from: a1, to: b1r, gate_uplift: 0.4}\n"
@@ -117,21 +76,21 @@ static void test_gate_uplift(void **state)
                  "      - {id: b11, category: CDEL, cost: {profile: [1, 1]}, stages: [{after: 2, p: 0.5}]}\n"
                  "      - {id: a1b, category: CDEL, cost: {profile: [1]}}\n");
     enum { B1R, B2R, A1, A2, A3, A0, B1, B2, B3, B0, B11, A1B, N };
-    acc_t s[N] = {{0}};
+    mps_test_acc s[N] = {{0}};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         for (int k = 0; k < N; k++)
-            acc_add(&s[k], r->success[k]);
+            mps_test_acc_add(&s[k], r->success[k]);
     }
-    acc_check(&s[B1], 1.0 - 0.5 * 0.6, "P(b1) with a1 done");
-    acc_check(&s[B1R], 1.0 - 0.5 * 0.6, "P(b1r) with a1 done, listed first");
-    acc_check(&s[B2], 0.5, "P(b2): a2 finishes the same year");
-    acc_check(&s[B2R], 0.5, "P(b2r): a2 finishes the same year, listed first");
-    acc_check(&s[B3], 0.5, "P(b3): a3 finishes later");
-    acc_check(&s[B0], 0.5, "P(b0): a0 failed");
+    mps_test_acc_check(&s[B1], 1.0 - 0.5 * 0.6, "P(b1) with a1 done");
+    mps_test_acc_check(&s[B1R], 1.0 - 0.5 * 0.6, "P(b1r) with a1 done, listed first");
+    mps_test_acc_check(&s[B2], 0.5, "P(b2): a2 finishes the same year");
+    mps_test_acc_check(&s[B2R], 0.5, "P(b2r): a2 finishes the same year, listed first");
+    mps_test_acc_check(&s[B3], 0.5, "P(b3): a3 finishes later");
+    mps_test_acc_check(&s[B0], 0.5, "P(b0): a0 failed");
     /* Two links multiply the failure probability: 1 - 0.5 * 0.6 * 0.5. */
-    acc_check(&s[B11], 1.0 - 0.5 * 0.6 * 0.5, "P(b11) with two links");
-    sim_close(&x);
+    mps_test_acc_check(&s[B11], 1.0 - 0.5 * 0.6 * 0.5, "P(b11) with two links");
+    mps_test_sim_close(&x);
 }
 
 /* Benefit uplift, deterministic.  b: one build year (e = 1), benefits 20
@@ -144,8 +103,8 @@ static void test_gate_uplift(void **state)
 static void test_benefit_uplift(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("benefit-uplift")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("benefit-uplift")
                  "links:\n"
                  "  - {from: a, to: b, benefit_uplift: 0.5}\n"
                  "  - {from: c, to: b, benefit_uplift: 0.2}\n"
@@ -181,7 +140,7 @@ static void test_benefit_uplift(void **state)
     for (int t = 1; t <= 4; t++)
         annuity_bs += df(t);
     near(st.pv_benefits, 20.0 * annuity_b + 5.0 * annuity_a + 8.0 * annuity_bs);
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 int main(void)

@@ -17,31 +17,11 @@
 #include <string.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { N_PATHS = 3000 };
 static const uint64_t SEED = 1234;
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
-}
 
 /* Project b is the same in every variant below; a is the one the policies
  * touch.  b is RDEL so that a cut of CDEL only leaves it alone. */
@@ -88,9 +68,9 @@ static void same(const project_out *x, const project_out *y)
  * outcome (success, direct benefits) when `a_too`. */
 static void compare(const char *plain, const char *policy, int a_too, int *a_changed)
 {
-    sim_t x, y;
-    sim_open(&x, plain);
-    sim_open(&y, policy);
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, plain);
+    mps_test_sim_open(&y, policy);
     int differ = 0;
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
@@ -106,8 +86,8 @@ static void compare(const char *plain, const char *policy, int a_too, int *a_cha
     }
     if (a_changed != NULL)
         *a_changed = differ;
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 /* Prevention on a: b untouched; a's own success and direct benefits
@@ -130,22 +110,22 @@ static void test_cuts_change_no_other_draw(void **state)
 {
     (void)state;
     int changed = 0;
-    sim_t y;
+    mps_test_sim y;
     const char *cut = HEAD("cut", CHURN "  spending_review: {every: 2}\n"
                                         "  cuts: {applies_to: [CDEL], probability: 0.5, "
                                         "fraction: 0.3}\n") PROJECT_A("") PROJECT_B;
     compare(HEAD("plain", CHURN) PROJECT_A("") PROJECT_B, cut, 0, &changed);
     assert_true(changed);
     /* a succeeds exactly when it does uncut. */
-    sim_t x;
-    sim_open(&x, HEAD("plain", CHURN) PROJECT_A("") PROJECT_B);
-    sim_open(&y, cut);
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("plain", CHURN) PROJECT_A("") PROJECT_B);
+    mps_test_sim_open(&y, cut);
     for (uint64_t p = 0; p < N_PATHS; p++) {
         unsigned char s0 = mps_path_run(x.m, SEED, p, x.w)->success[0];
         assert_int_equal(s0, mps_path_run(y.m, SEED, p, y.w)->success[0]);
     }
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 /* Management: b (normal benefits, never reviewed) untouched; a identical
@@ -160,9 +140,9 @@ static void test_management_changes_no_other_draw(void **state)
     int changed = 0;
     compare(plain, managed, 0, &changed);
     assert_true(changed);
-    sim_t x, y;
-    sim_open(&x, plain);
-    sim_open(&y, managed);
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, plain);
+    mps_test_sim_open(&y, managed);
     int stops = 0;
     for (uint64_t p = 0; p < N_PATHS; p++) {
         project_out a0 = take(mps_path_run(x.m, SEED, p, x.w), 0);
@@ -175,8 +155,8 @@ static void test_management_changes_no_other_draw(void **state)
         same(&a0, &a1);
     }
     assert_true(stops > 0 && stops < N_PATHS);
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 static void assert_results_identical(const mpsim_results *x, const mpsim_results *y)

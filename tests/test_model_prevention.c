@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { H = 12 };
@@ -263,27 +264,6 @@ static void test_static_prevention(void **state)
     run_close(&x);
 }
 
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0);
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
-}
-
 /* The effect is drawn once per path from project/<id>/prevention: with
  * S_0 = 100 and lag 0, A_0 = 100 effect, so E[pv_savings] =
  * E[effect] sum_t DF_t P_t.  Correlated with the project's benefit level
@@ -313,17 +293,17 @@ static void test_effect_draw_and_copula(void **state)
         p_sum += df(t) * p;
     }
     int ia = mps_model_series_find(x.m, "avoided_cost");
-    acc_t sav = {0};
+    mps_test_acc sav = {0};
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     for (uint64_t k = 0; k < N; k++) {
         const mps_path_result *r = mps_path_run(x.m, 99, k, x.w);
-        acc_add(&sav, r->metrics[MPSIM_M_PV_SAVINGS]);
+        mps_test_acc_add(&sav, r->metrics[MPSIM_M_PV_SAVINGS]);
         double effect = r->series[ia * H + 0] / 100.0;
         double b = r->series[MPS_S_BENEFITS * H + 1] - r->series[ia * H + 1];
         double u = log(b), v = log(effect);
         sx += u, sy += v, sxx += u * u, syy += v * v, sxy += u * v;
     }
-    acc_check(&sav, mean_effect * p_sum, "E[pv_savings]");
+    mps_test_acc_check(&sav, mean_effect * p_sum, "E[pv_savings]");
     double n = N;
     double cov = sxy / n - (sx / n) * (sy / n);
     double rho = cov / sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));

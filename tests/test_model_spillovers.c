@@ -22,6 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { N_PATHS = 40000 };
@@ -29,53 +30,11 @@ static const uint64_t SEED = 424242;
 
 static double df(int t) { return pow(1.05, -t); }
 
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0);
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
-}
-
 static void near(double got, double want)
 {
     double tol = 1e-9 * fmax(1.0, fabs(want));
     if (!(fabs(got - want) <= tol))
         fail_msg("got %.17g, want %.17g", got, want);
-}
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
 }
 
 static double pv(const mps_path_result *r, int k, mps_project_pv c)
@@ -104,8 +63,8 @@ static double annuity(int t0, int n, double decay)
 static void test_compound_poisson_mean(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("spill")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("spill")
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: a, category: CDEL, cost: {profile: [100, 200, 50]},\n"
                  "         stages: [{after: 1, p: 0.5}],\n"
@@ -125,13 +84,13 @@ static void test_compound_poisson_mean(void **state)
 
     int series = mps_model_series_find(x.m, "spillovers");
     assert_true(series >= MPS_N_CORE_SERIES);
-    acc_t a = {0}, b = {0}, tot = {0};
+    mps_test_acc a = {0}, b = {0}, tot = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         double pa = pv(r, 0, MPS_P_PV_SPILLOVERS), pb = pv(r, 1, MPS_P_PV_SPILLOVERS);
-        acc_add(&a, pa);
-        acc_add(&b, pb);
-        acc_add(&tot, r->metrics[MPSIM_M_PV_SPILLOVERS]);
+        mps_test_acc_add(&a, pa);
+        mps_test_acc_add(&b, pb);
+        mps_test_acc_add(&tot, r->metrics[MPSIM_M_PV_SPILLOVERS]);
         /* Shares sum to the total; the series discounts to it; PVB holds it. */
         double sum_df = 0.0;
         for (int t = 0; t < 40; t++)
@@ -144,15 +103,15 @@ static void test_compound_poisson_mean(void **state)
         double n_b = r->series[series * 40 + 0] / 3.0;
         near(n_b, floor(n_b + 0.5));
     }
-    acc_check(&a, want_a, "E[pv_spillovers a]");
-    acc_check(&b, want_b, "E[pv_spillovers b]");
-    acc_check(&tot, want_a + want_b, "E[pv_spillovers]");
+    mps_test_acc_check(&a, want_a, "E[pv_spillovers a]");
+    mps_test_acc_check(&b, want_b, "E[pv_spillovers b]");
+    mps_test_acc_check(&tot, want_a + want_b, "E[pv_spillovers]");
 
     /* The static appraisal has no spillovers: nothing but cost. */
     mpsim_static_result st;
     mps_static_appraise(x.m, &st);
     assert_true(st.pv_benefits == 0.0);
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 /* A project that fails its gate after build year 1 (p = 0) spends year 0
@@ -161,20 +120,20 @@ static void test_compound_poisson_mean(void **state)
 static void test_failed_project_keeps_spillovers(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("spill-fail")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("spill-fail")
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: a, category: CDEL, cost: {profile: [100, 100]},\n"
                  "         stages: [{after: 1, p: 0}], benefits: {annual: 50},\n"
                  "         spillovers: {rate: 0.05, value: {dist: uniform, min: 2, max: 6},\n"
                  "                      lag: 1, duration: 5}}\n");
-    acc_t a = {0};
+    mps_test_acc a = {0};
     int series = mps_model_series_find(x.m, "spillovers");
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         assert_int_equal(r->success[0], 0);
         assert_true(pv(r, 0, MPS_P_PV_DIRECT) == 0.0);
-        acc_add(&a, r->metrics[MPSIM_M_PV_SPILLOVERS]);
+        mps_test_acc_add(&a, r->metrics[MPSIM_M_PV_SPILLOVERS]);
         /* Only year 0's discoveries: a flat flow in years 1..5. */
         for (int t = 0; t < 40; t++) {
             double f = r->series[series * 40 + t];
@@ -184,8 +143,8 @@ static void test_failed_project_keeps_spillovers(void **state)
                 assert_true(f == 0.0);
         }
     }
-    acc_check(&a, 100.0 * 0.05 * 4.0 * annuity(1, 5, 0.0), "E[pv_spillovers] after failure");
-    sim_close(&x);
+    mps_test_acc_check(&a, 100.0 * 0.05 * 4.0 * annuity(1, 5, 0.0), "E[pv_spillovers] after failure");
+    mps_test_sim_close(&x);
 }
 
 static const char *switch_yaml(const char *include)
@@ -207,9 +166,9 @@ static const char *switch_yaml(const char *include)
 static void test_include_switch(void **state)
 {
     (void)state;
-    sim_t on, off;
-    sim_open(&on, switch_yaml("true"));
-    sim_open(&off, switch_yaml("false"));
+    mps_test_sim on, off;
+    mps_test_sim_open(&on, switch_yaml("true"));
+    mps_test_sim_open(&off, switch_yaml("false"));
     int any = 0;
     for (uint64_t p = 0; p < 2000; p++) {
         const mps_path_result *a = mps_path_run(on.m, SEED, p, on.w);
@@ -228,8 +187,8 @@ static void test_include_switch(void **state)
         near(a->series[MPS_S_CUMULATIVE_NPV * 40 + 39], a->metrics[MPSIM_M_NPV]);
     }
     assert_true(any);
-    sim_close(&on);
-    sim_close(&off);
+    mps_test_sim_close(&on);
+    mps_test_sim_close(&off);
 }
 
 /* Adding a spillover block to project a changes no draw of project b nor
@@ -259,9 +218,9 @@ static void test_spillovers_change_no_other_draw(void **state)
              "         benefits: {annual: {dist: normal, mean: 20, sd: 5}},\n"
              "         spillovers: {rate: 0.05, value: {dist: lognormal, median: 2, p90: 9}}}\n%s",
              common);
-    sim_t x, y;
-    sim_open(&x, without);
-    sim_open(&y, with);
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, without);
+    mps_test_sim_open(&y, with);
     int spilled = 0;
     for (uint64_t p = 0; p < 3000; p++) {
         const mps_path_result *a = mps_path_run(x.m, SEED, p, x.w);
@@ -278,8 +237,8 @@ static void test_spillovers_change_no_other_draw(void **state)
         spilled |= b->metrics[MPSIM_M_PV_SPILLOVERS] > 0.0;
     }
     assert_true(spilled);
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 static const char *years_yaml(int first_spend)
@@ -300,16 +259,16 @@ static const char *years_yaml(int first_spend)
 static void test_year_substreams(void **state)
 {
     (void)state;
-    sim_t x, y;
-    sim_open(&x, years_yaml(100));
-    sim_open(&y, years_yaml(50));
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, years_yaml(100));
+    mps_test_sim_open(&y, years_yaml(50));
     int series = mps_model_series_find(x.m, "spillovers");
-    acc_t same = {0};
+    mps_test_acc same = {0};
     int differ0 = 0;
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *a = mps_path_run(x.m, SEED, p, x.w);
         double n0 = a->series[series * 40 + 0], n1 = a->series[series * 40 + 1];
-        acc_add(&same, n0 == n1);
+        mps_test_acc_add(&same, n0 == n1);
         const mps_path_result *b = mps_path_run(y.m, SEED, p, y.w);
         assert_memory_equal(&n1, &b->series[series * 40 + 1], sizeof(double));
         differ0 |= b->series[series * 40 + 0] != n0;
@@ -320,9 +279,9 @@ static void test_year_substreams(void **state)
         double pk = gsl_ran_poisson_pdf(k, 2.0);
         want += pk * pk;
     }
-    acc_check(&same, want, "P(N_0 = N_1)");
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_acc_check(&same, want, "P(N_0 = N_1)");
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 int main(void)

@@ -20,56 +20,13 @@
 #include <gsl/gsl_randist.h>
 
 #include "model/path.h"
+#include "support_model.h"
 #include "test_support.h"
 
 enum { N_PATHS = 20000 };
 static const uint64_t SEED = 20250101;
 
 static double df(int t) { return pow(1.05, -t); }
-
-/* Running mean and variance (Welford), for the standard error. */
-typedef struct {
-    double n, mean, m2;
-} acc_t;
-
-static void acc_add(acc_t *a, double x)
-{
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
-/* |mean - want| <= 4 SE, SE = sd / sqrt(n) from the sample (sd with n-1). */
-static void acc_check(const acc_t *a, double want, const char *what)
-{
-    double se = sqrt(a->m2 / (a->n - 1.0) / a->n);
-    assert_true(se > 0.0); /* a degenerate sample would make the test vacuous */
-    if (!(fabs(a->mean - want) <= 4.0 * se))
-        fail_msg("%s: sample mean %.10g, expected %.10g, 4 SE = %.3g", what, a->mean, want,
-                 4.0 * se);
-}
-
-typedef struct {
-    mpsim_scenario *s;
-    mps_model *m;
-    mps_workspace *w;
-} sim_t;
-
-static void sim_open(sim_t *x, const char *yaml)
-{
-    x->s = mps_test_load(yaml);
-    assert_int_equal(mps_model_create(x->s, &x->m), MPSIM_OK);
-    x->w = mps_workspace_alloc(x->m);
-    assert_non_null(x->w);
-}
-
-static void sim_close(sim_t *x)
-{
-    mps_workspace_free(x->w);
-    mps_model_free(x->m);
-    mpsim_scenario_free(x->s);
-}
 
 static double pv(const mps_path_result *r, int k, mps_project_pv c)
 {
@@ -86,8 +43,8 @@ static double pv(const mps_path_result *r, int k, mps_project_pv c)
 static void test_lognormal_benefits_health(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, "mpsim: 1\nname: lognormal\nbase_year: 2025\nhorizon: 60\n"
+    mps_test_sim x;
+    mps_test_sim_open(&x, "mpsim: 1\nname: lognormal\nbase_year: 2025\nhorizon: 60\n"
                  "appraisal:\n  discount: {constant: 0.05, health: 0.02}\n"
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: econ, category: CDEL, cost: {profile: [100]},\n"
@@ -103,17 +60,17 @@ static void test_lognormal_benefits_health(void **state)
         ann += df(t);
         ann_h += pow(1.02, -t);
     }
-    acc_t econ = {0}, care = {0}, npv = {0};
+    mps_test_acc econ = {0}, care = {0}, npv = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
-        acc_add(&econ, pv(r, 0, MPS_P_PV_DIRECT));
-        acc_add(&care, pv(r, 1, MPS_P_PV_DIRECT));
-        acc_add(&npv, r->metrics[MPSIM_M_NPV]);
+        mps_test_acc_add(&econ, pv(r, 0, MPS_P_PV_DIRECT));
+        mps_test_acc_add(&care, pv(r, 1, MPS_P_PV_DIRECT));
+        mps_test_acc_add(&npv, r->metrics[MPSIM_M_NPV]);
     }
-    acc_check(&econ, eb * ann, "economic PV");
-    acc_check(&care, eb * ann_h, "health PV");
-    acc_check(&npv, eb * (ann + ann_h) - 200.0, "npv");
-    sim_close(&x);
+    mps_test_acc_check(&econ, eb * ann, "economic PV");
+    mps_test_acc_check(&care, eb * ann_h, "health PV");
+    mps_test_acc_check(&npv, eb * (ann + ann_h) - 200.0, "npv");
+    mps_test_sim_close(&x);
 }
 
 /* Gates: P(success) = p, E[npv] mixes success and failure; two gates at
@@ -121,8 +78,8 @@ static void test_lognormal_benefits_health(void **state)
 static void test_gates(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("gates")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("gates")
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: a, category: CDEL, cost: {profile: [10, 10]},\n"
                  "         stages: [{after: 1, p: 0.7}], benefits: {annual: 30, duration: 10}}\n"
@@ -134,17 +91,17 @@ static void test_gates(void **state)
     for (int t = 2; t <= 11; t++)
         pvb += 30.0 * df(t);
     double want_a = 0.7 * (pvb - 10.0 - 10.0 * df(1)) + 0.3 * (-10.0);
-    acc_t sa = {0}, sb = {0}, npv_a = {0};
+    mps_test_acc sa = {0}, sb = {0}, npv_a = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
-        acc_add(&sa, r->success[0]);
-        acc_add(&sb, r->success[1]);
-        acc_add(&npv_a, pv(r, 0, MPS_P_PV_BENEFITS) - pv(r, 0, MPS_P_PV_COST));
+        mps_test_acc_add(&sa, r->success[0]);
+        mps_test_acc_add(&sb, r->success[1]);
+        mps_test_acc_add(&npv_a, pv(r, 0, MPS_P_PV_BENEFITS) - pv(r, 0, MPS_P_PV_COST));
     }
-    acc_check(&sa, 0.7, "P(success a)");
-    acc_check(&sb, 0.4, "P(success b)");
-    acc_check(&npv_a, want_a, "E[npv a]");
-    sim_close(&x);
+    mps_test_acc_check(&sa, 0.7, "P(success a)");
+    mps_test_acc_check(&sb, 0.4, "P(success b)");
+    mps_test_acc_check(&npv_a, want_a, "E[npv a]");
+    mps_test_sim_close(&x);
 }
 
 /* Churn: cancelled at the start of each build year with probability c, so
@@ -153,22 +110,22 @@ static void test_gates(void **state)
 static void test_churn(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("churn") "funding: {churn: 0.1}\n"
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("churn") "funding: {churn: 0.1}\n"
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: a, category: CDEL, cost: {profile: [10, 20, 30, 40, 50]}}\n");
     double want_cost = 0.0;
     for (int j = 0; j < 5; j++)
         want_cost += 10.0 * (j + 1) * df(j) * pow(0.9, j + 1);
-    acc_t s = {0}, c = {0};
+    mps_test_acc s = {0}, c = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
-        acc_add(&s, r->success[0]);
-        acc_add(&c, r->metrics[MPSIM_M_PV_COST]);
+        mps_test_acc_add(&s, r->success[0]);
+        mps_test_acc_add(&c, r->metrics[MPSIM_M_PV_COST]);
     }
-    acc_check(&s, pow(0.9, 5), "P(survive 5 years)");
-    acc_check(&c, want_cost, "E[pv_cost]");
-    sim_close(&x);
+    mps_test_acc_check(&s, pow(0.9, 5), "P(survive 5 years)");
+    mps_test_acc_check(&c, want_cost, "E[pv_cost]");
+    mps_test_sim_close(&x);
 }
 
 /* Overrun: E[pv_cost] = E[O] * PV(c), for PERT (E = (min + 4 mode + max)/6)
@@ -176,23 +133,23 @@ static void test_churn(void **state)
 static void test_overrun(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("overrun")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("overrun")
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: a, category: CDEL,\n"
                  "         cost: {profile: [50, 80], overrun: {dist: pert, min: 0.9, mode: 1.1, max: 1.8}}}\n"
                  "      - {id: b, category: RDEL,\n"
                  "         cost: {profile: [50, 80], overrun: {dist: lognormal, mean: 1.2, sd: 0.3}}}\n");
     double pvc = 50.0 + 80.0 * df(1);
-    acc_t a = {0}, b = {0};
+    mps_test_acc a = {0}, b = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
-        acc_add(&a, r->metrics[MPSIM_M_PV_COST_CDEL]);
-        acc_add(&b, r->metrics[MPSIM_M_PV_COST_RDEL]);
+        mps_test_acc_add(&a, r->metrics[MPSIM_M_PV_COST_CDEL]);
+        mps_test_acc_add(&b, r->metrics[MPSIM_M_PV_COST_RDEL]);
     }
-    acc_check(&a, (0.9 + 4.0 * 1.1 + 1.8) / 6.0 * pvc, "PERT overrun");
-    acc_check(&b, 1.2 * pvc, "lognormal overrun");
-    sim_close(&x);
+    mps_test_acc_check(&a, (0.9 + 4.0 * 1.1 + 1.8) / 6.0 * pvc, "PERT overrun");
+    mps_test_acc_check(&b, 1.2 * pvc, "lognormal overrun");
+    mps_test_sim_close(&x);
 }
 
 /* NPV of a project starting in model year k: spend 100 in year k, benefits
@@ -214,8 +171,8 @@ static double delayed_npv(int k)
 static void test_delay(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, HEAD("delay")
+    mps_test_sim x;
+    mps_test_sim_open(&x, HEAD("delay")
                  "missions:\n  - id: m\n    projects:\n"
                  "      - {id: fixed, category: CDEL, delay: 2, cost: {profile: [100]},\n"
                  "         benefits: {annual: 10, duration: 5}}\n"
@@ -224,16 +181,16 @@ static void test_delay(void **state)
     double want = 0.0;
     for (unsigned k = 0; k < 200; k++)
         want += gsl_ran_poisson_pdf(k, 1.5) * delayed_npv((int)k);
-    acc_t r_npv = {0};
+    mps_test_acc r_npv = {0};
     for (uint64_t p = 0; p < N_PATHS; p++) {
         const mps_path_result *r = mps_path_run(x.m, SEED, p, x.w);
         double f = pv(r, 0, MPS_P_PV_BENEFITS) - pv(r, 0, MPS_P_PV_COST);
         if (fabs(f - delayed_npv(2)) > 1e-9 * 100.0)
             fail_msg("fixed delay: npv %.17g, want %.17g", f, delayed_npv(2));
-        acc_add(&r_npv, pv(r, 1, MPS_P_PV_BENEFITS) - pv(r, 1, MPS_P_PV_COST));
+        mps_test_acc_add(&r_npv, pv(r, 1, MPS_P_PV_BENEFITS) - pv(r, 1, MPS_P_PV_COST));
     }
-    acc_check(&r_npv, want, "Poisson delay E[npv]");
-    sim_close(&x);
+    mps_test_acc_check(&r_npv, want, "Poisson delay E[npv]");
+    mps_test_sim_close(&x);
 }
 
 static const char *const purity_yaml =
@@ -270,8 +227,8 @@ static void snap(snapshot_t *sn, const mps_path_result *r)
 static void test_path_purity(void **state)
 {
     (void)state;
-    sim_t x;
-    sim_open(&x, purity_yaml);
+    mps_test_sim x;
+    mps_test_sim_open(&x, purity_yaml);
     snapshot_t *a = malloc(sizeof *a), *b = malloc(sizeof *b);
     assert_non_null(a);
     assert_non_null(b);
@@ -298,7 +255,7 @@ static void test_path_purity(void **state)
     mps_workspace_free(w2);
     free(a);
     free(b);
-    sim_close(&x);
+    mps_test_sim_close(&x);
 }
 
 /* Adding a project (here first in the file, in the same mission, with its
@@ -307,9 +264,9 @@ static void test_path_purity(void **state)
 static void test_adding_a_project(void **state)
 {
     (void)state;
-    sim_t x, y;
-    sim_open(&x, purity_yaml);
-    sim_open(&y, HEAD("purity-plus") "funding: {churn: 0.05}\n"
+    mps_test_sim x, y;
+    mps_test_sim_open(&x, purity_yaml);
+    mps_test_sim_open(&y, HEAD("purity-plus") "funding: {churn: 0.05}\n"
                  "missions:\n  - id: m\n    target: {value: 1, by: 2080}\n    projects:\n"
                  "      - {id: new, category: PDEL, delay: {dist: poisson, mean: 2},\n"
                  "         cost: {profile: [5, 5], overrun: {dist: uniform, min: 1, max: 2}},\n"
@@ -336,8 +293,8 @@ static void test_adding_a_project(void **state)
         }
     }
     assert_true(some_fail && some_succeed);
-    sim_close(&x);
-    sim_close(&y);
+    mps_test_sim_close(&x);
+    mps_test_sim_close(&y);
 }
 
 int main(void)
