@@ -46,7 +46,7 @@ static void test_unknown_keys(void **state)
               "allowed here: id, name, kind, category, start, cost, delay, stages, benefits, "
               "outcome, spillovers, prevention");
     expect_at(MINIMAL "simulation: {paths: 10, sed: 3}\n", 10, "sed", "simulation.sed",
-              "unknown key 'sed'; allowed here: paths, seed (did you mean 'seed'?)");
+              "unknown key 'sed'; allowed here: paths, seed, precision (did you mean 'seed'?)");
 
     expect_at(MINIMAL "funding: {churn: 0.1, cutz: {fraction: 0.3}}\n", 10, "cutz",
               "funding.cutz", "allowed here: churn, spending_review, cuts, ringfence (did you "
@@ -105,7 +105,7 @@ static void test_top_level(void **state)
     expect_at(MINIMAL "simulation: {seed: -1}\n", 10, "-1", "simulation.seed",
               "must be an integer in [0, 18446744073709551615] (got -1)");
     expect_at(MINIMAL "simulation: 5\n", 10, "5", "simulation",
-              "must be the simulation block: a mapping with keys from paths, seed (got 5)");
+              "must be the simulation block: a mapping with keys from paths, seed, precision (got 5)");
     /* The root must be a mapping. */
     expect_at("- 1\n- 2\n", 1, "-", "", "must be a scenario: a mapping with keys from mpsim");
 }
