@@ -346,6 +346,87 @@ void mpsim_results_print_table(const mpsim_results *r, FILE *out);
 /** The --json summary document of interface.md. */
 void mpsim_results_print_json(const mpsim_results *r, FILE *out);
 
+/* ------------------------------------------------------------------ sweeps */
+
+/** A loaded, validated sweep file (docs/sweeps.md): a base scenario, the
+ *  key paths to vary and a design (grid, lhs or sobol) of points. */
+typedef struct mpsim_sweep mpsim_sweep;
+
+/** Loads and validates a sweep file, and its base scenario (every key
+ *  path must name a value of the base).  On bad input returns
+ *  MPSIM_ERR_INPUT with every error found in errs and *out NULL. */
+int mpsim_sweep_load(const char *path, mpsim_sweep **out, mpsim_errors *errs);
+void mpsim_sweep_free(mpsim_sweep *s); /* accepts NULL */
+/** The sweep's `name`. */
+const char *mpsim_sweep_name(const mpsim_sweep *s);
+/** Number of points of the design. */
+size_t mpsim_sweep_n_points(const mpsim_sweep *s);
+
+/** The results of a sweep, or of a shard of one (opaque). */
+typedef struct mpsim_sweep_results mpsim_sweep_results;
+
+/** Options of a sweep.  Zero-initialise, then set what the user gave. */
+typedef struct {
+    uint64_t paths;  /**< paths per point when paths_set, else the sweep's, else the base's */
+    int paths_set;
+    uint64_t seed;   /**< seed of every point when seed_set, else the base scenario's */
+    int seed_set;
+    int threads;     /**< OpenMP threads; 0 = the OpenMP default */
+    uint64_t max_memory; /**< as mpsim_run_options.max_memory, per point */
+    uint32_t shard_index; /**< 1-based shard i of shard_count; both 0: every point */
+    uint32_t shard_count;
+    /** Path of the journal of completed points (docs/sweeps.md), or NULL
+     *  for none.  Without `resume`, an existing journal is MPSIM_ERR_INPUT
+     *  (nothing is overwritten); with it, its points are taken as done. */
+    const char *journal;
+    int resume;
+    /** Called after each point from the driving thread; may be NULL.
+     *  `done` counts this run's share, including points resumed. */
+    void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
+    void *progress_ctx;
+    /** When non-NULL and it becomes non-zero, the point in flight stops at
+     *  its next block of paths and is discarded; mpsim_sweep_run then
+     *  returns MPSIM_ERR_INTERRUPTED with the journal durable. */
+    const volatile sig_atomic_t *cancel;
+} mpsim_sweep_options;
+
+/** Runs every point of the sweep (or of the shard) as a full mpsim_run of
+ *  the base scenario with the point's values, all on the same seed and
+ *  paths.  A point whose values make the scenario invalid is recorded as
+ *  failed with its error message and the sweep goes on.  Returns MPSIM_OK
+ *  with *out filled; MPSIM_ERR_INTERRUPTED with *out holding the points
+ *  done so far; MPSIM_ERR_INPUT (bad options or journal) or
+ *  MPSIM_ERR_FAIL (I/O, memory) with *out NULL. */
+int mpsim_sweep_run(const mpsim_sweep *s, const mpsim_sweep_options *opt,
+                    mpsim_sweep_results **out, mpsim_errors *errs);
+
+/** 1 in the process that writes files (journal, sweep file); always 1 in
+ *  a serial build.  Every process runs the same loop. */
+int mpsim_sweep_is_writer(void);
+
+/** Points of the sweep, points done (in this shard), and points failed. */
+void mpsim_sweep_results_counts(const mpsim_sweep_results *r, size_t *points, size_t *done,
+                                size_t *failed);
+/** Sets created (now, UTC) and command_line (argv joined). */
+int mpsim_sweep_results_stamp(mpsim_sweep_results *r, int argc, char *const *argv);
+/** Writes the sweep file (docs/sweeps.md) atomically: temporary name,
+ *  fsync, rename.  Results of a shard write a shard file. */
+int mpsim_sweep_write_hdf5(const mpsim_sweep_results *r, const char *path, mpsim_errors *errs);
+/** Reads a sweep or shard file back; MPSIM_ERR_INPUT when it is not one. */
+int mpsim_sweep_read_hdf5(const char *path, mpsim_sweep_results **out, mpsim_errors *errs);
+/** Combines shard results of one sweep into the results of the whole
+ *  sweep, as an unsharded run makes them.  Shards of different sweeps, or
+ *  that miss or repeat points, are MPSIM_ERR_INPUT.  names[i] names
+ *  shards[i] in messages. */
+int mpsim_sweep_merge(mpsim_sweep_results *const *shards, const char *const *names, size_t n,
+                      mpsim_sweep_results **out, mpsim_errors *errs);
+/** A readable table of the points: values, E[NPV] and its se, E[BCR],
+ *  P(BCR > 1), status. */
+void mpsim_sweep_print_table(const mpsim_sweep_results *r, FILE *out);
+/** The --json summary of a sweep (docs/sweeps.md). */
+void mpsim_sweep_print_json(const mpsim_sweep_results *r, FILE *out);
+void mpsim_sweep_results_free(mpsim_sweep_results *r); /* accepts NULL */
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,3 +45,8 @@ uint64_t mps_key_funding_cut(void)
 {
     return mps_stream_key("funding/cut");
 }
+
+uint64_t mps_key_sweep_lhs(const char *purpose)
+{
+    return mps_stream_keyf("sweep/lhs/%s", purpose ? purpose : "");
+}

@@ -31,6 +31,14 @@
  *   funding/cut                            the cut decided at the     mps_key_funding_cut
  *                                          spending review in model
  *                                          year t: mps_uniform_at(.., t)
+ *   sweep/lhs/permutation                  a Latin hypercube's        mps_key_sweep_lhs
+ *                                          stratum order, path =
+ *                                          parameter, index = step
+ *   sweep/lhs/position                     the position within the    mps_key_sweep_lhs
+ *                                          stratum, path = parameter,
+ *                                          index = point
+ *                                          (seed = design.seed, not
+ *                                          the run's: docs/sweeps.md)
  *
  * Positions within a stream are the caller's contract: a value drawn once
  * a path is position 0 onwards of a freshly seated generator; decisions
@@ -69,5 +77,9 @@ uint64_t mps_key_economy_crowding_in(void);
 /** Key of "funding/cut": the uniform of the spending review held in model
  *  year t is mps_uniform_at(seed, path, key, t) (model.md section 7). */
 uint64_t mps_key_funding_cut(void);
+
+/** Key of "sweep/lhs/<purpose>" (purpose "permutation" or "position"):
+ *  the draws of a Latin hypercube design (docs/sweeps.md). */
+uint64_t mps_key_sweep_lhs(const char *purpose);
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "scenario/extends.h"
 #include "scenario/load_internal.h"
+#include "scenario/override.h"
 #include "scenario/source.h"
 
 static const mps_key_spec top_keys[] = {
@@ -267,7 +268,7 @@ static void sort_errors(const mps_scenario *s, mpsim_errors *errs, size_t from)
 /* Merges (when the file has `extends`) and validates the parsed file into
  * s, then writes the resolved scenario. */
 static int load_root(mps_doc_set *docs, const mps_ynode *root, mps_scenario *s,
-                     mpsim_errors *errs)
+                     mpsim_errors *errs, mps_tree_edit edit, void *edit_ctx)
 {
     if (root == NULL ||
         (root->type == MPS_YNODE_SCALAR && mps_yscalar_resolve(root).kind == MPS_YV_NULL)) {
@@ -285,6 +286,10 @@ static int load_root(mps_doc_set *docs, const mps_ynode *root, mps_scenario *s,
     const mps_ynode *tree = root;
     if (mps_map_get(root, "extends", NULL) != NULL)
         tree = mps_resolve_extends(&L, docs, root);
+    /* Overrides (sweeps, override.c) edit the merged tree, so the value
+     * they set is validated like any other. */
+    if (tree != NULL && !L.oom && edit != NULL)
+        tree = edit(edit_ctx, &L, &docs->arena, tree);
     if (tree != NULL && !L.oom)
         load_top(&L, tree);
     int rc = L.oom ? MPSIM_ERR_FAIL : (L.n_errors || tree == NULL ? MPSIM_ERR_INPUT : MPSIM_OK);
@@ -302,6 +307,13 @@ static int load_root(mps_doc_set *docs, const mps_ynode *root, mps_scenario *s,
 
 int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
                                mpsim_scenario **out, mpsim_errors *errs)
+{
+    return mps_scenario_load_edited(text, len, file, NULL, NULL, out, errs);
+}
+
+int mps_scenario_load_edited(const char *text, size_t len, const char *file,
+                             mps_tree_edit edit, void *edit_ctx, mpsim_scenario **out,
+                             mpsim_errors *errs)
 {
     *out = NULL;
     if (file == NULL)
@@ -342,7 +354,7 @@ int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
     const mps_ynode *root = NULL;
     rc = mps_docs_parse(&docs, s->source_text, len, s->file, errs, &root);
     if (rc == MPSIM_OK)
-        rc = load_root(&docs, root, s, errs);
+        rc = load_root(&docs, root, s, errs, edit, edit_ctx);
     mps_docs_free(&docs);
     if (rc != MPSIM_OK) {
         mpsim_scenario_free(s);
