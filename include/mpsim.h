@@ -427,6 +427,219 @@ void mpsim_sweep_print_table(const mpsim_sweep_results *r, FILE *out);
 void mpsim_sweep_print_json(const mpsim_sweep_results *r, FILE *out);
 void mpsim_sweep_results_free(mpsim_sweep_results *r); /* accepts NULL */
 
+/* ------------------------------------------------------------- sensitivity */
+
+/* Model-independent sensitivity and decision analysis (docs/sensitivity.md):
+ * Sobol' indices of any callback by the Saltelli scheme, switching values by
+ * Brent's method, and the expected value of (partial) perfect information. */
+
+/** Distribution of one input of a sensitivity analysis; parameters by kind
+ *  in mpsim_sens_input. */
+typedef enum {
+    MPSIM_SENS_UNIFORM,    /**< a = min, b = max, a < b */
+    MPSIM_SENS_NORMAL,     /**< a = mean, b = sd > 0 */
+    MPSIM_SENS_LOGNORMAL,  /**< a = median > 0, b = p90 > median */
+    MPSIM_SENS_TRIANGULAR, /**< a = min, b = mode, c = max, a <= b <= c, a < c */
+    MPSIM_SENS_PERT        /**< as triangular; Beta-PERT with lambda 4 */
+} mpsim_sens_dist;
+
+/** One uncertain input: the sampler maps a unit-cube coordinate u to the
+ *  input's value by its inverse CDF, x = F^-1(u). */
+typedef struct {
+    const char *name; /**< for messages and results; NULL: "x1", "x2", ... */
+    mpsim_sens_dist dist;
+    double a, b, c;   /**< as mpsim_sens_dist says; unused ones are ignored */
+} mpsim_sens_input;
+
+/** Checks k input descriptions; MPSIM_ERR_INPUT with one message per bad
+ *  input (key path "inputs[i]") otherwise. */
+int mpsim_sens_input_check(const mpsim_sens_input *inputs, size_t k, mpsim_errors *errs);
+
+/** The p-quantile of a valid input, p in (0, 1) (e.g. 0.1 and 0.9 for a
+ *  tornado, 0.001 and 0.999 for a switching-value search range).
+ *  MPSIM_ERR_INPUT for a bad input or p outside (0, 1). */
+int mpsim_sens_input_quantile(const mpsim_sens_input *in, double p, double *x,
+                              mpsim_errors *errs);
+
+/** Which matrix a row of the Saltelli scheme belongs to:
+ *  MPSIM_SOBOL_ROW_A, MPSIM_SOBOL_ROW_B, or i >= 0 for AB^(i) (A with
+ *  column i taken from B). */
+enum { MPSIM_SOBOL_ROW_A = -1, MPSIM_SOBOL_ROW_B = -2 };
+
+/** One row handed to a Sobol model callback. */
+typedef struct {
+    /** Base sample j in 0 .. n-1.  Rows A_j, B_j and AB^(i)_j share it, so a
+     *  model with randomness outside the studied inputs should key that
+     *  randomness by `sample` (common random numbers): it then shows up as
+     *  the unexplained share 1 - sum of first-order indices. */
+    uint64_t sample;
+    int matrix; /**< MPSIM_SOBOL_ROW_A, MPSIM_SOBOL_ROW_B or i for AB^(i) */
+} mpsim_sobol_row;
+
+/** A model for mpsim_sobol: evaluates n rows.  x[r * k + i] is input i of
+ *  row r (in the input's own units), and the callback writes output o of
+ *  row r to y[r * m + o].  Rows come in whole base samples, each as A, B,
+ *  AB^(0) .. AB^(k-1).  With more than one thread it is called from
+ *  several threads at once on different rows, so it must be thread-safe.
+ *  Returns MPSIM_OK, or another status (with a message in errs) to stop
+ *  the analysis with that status. */
+typedef int (*mpsim_sobol_model)(void *ctx, size_t n, const mpsim_sobol_row *rows,
+                                 const double *x, double *y, mpsim_errors *errs);
+
+/** How the base samples A and B are drawn. */
+typedef enum {
+    /** Philox pseudo-random points keyed by the seed (the default): the
+     *  bootstrap standard errors and intervals are honest, and sample j is
+     *  the same whatever n, so a larger n extends a smaller one. */
+    MPSIM_SOBOL_PSEUDO = 0,
+    /** GSL's unscrambled Sobol' sequence in 2k dimensions (k <= 20), A from
+     *  the first k coordinates and B from the last k: usually smaller
+     *  errors, but the bootstrap (which treats samples as independent)
+     *  then overstates them, and the seed moves only the bootstrap. */
+    MPSIM_SOBOL_QUASI = 1
+} mpsim_sobol_sampler;
+
+/** Fewest base samples mpsim_sobol accepts (docs/sensitivity.md says why). */
+#define MPSIM_SOBOL_MIN_SAMPLES 64
+/** Fewest bootstrap resamples mpsim_sobol and mpsim_evppi accept. */
+#define MPSIM_SENS_MIN_BOOTSTRAP 50
+/** Bootstrap resamples when none are asked for. */
+#define MPSIM_SENS_BOOTSTRAP 200
+/** Most inputs of the quasi-random sampler (GSL's Sobol' has 40 dimensions). */
+#define MPSIM_SOBOL_QUASI_MAX_INPUTS 20
+
+/** A Sobol' analysis.  Zero-initialise, then set inputs, k, m and n. */
+typedef struct {
+    size_t k;                        /**< number of inputs, >= 1 */
+    const mpsim_sens_input *inputs;  /**< [k] */
+    size_t m;                        /**< outputs per row, >= 1 */
+    const char *const *output_names; /**< [m] or NULL: "y1", "y2", ... */
+    uint64_t n;                      /**< base samples N: N (k + 2) evaluations */
+    uint64_t seed;                   /**< keys the samples and the bootstrap */
+    mpsim_sobol_sampler sampler;
+    unsigned bootstrap;              /**< resamples B; 0 = MPSIM_SENS_BOOTSTRAP */
+    double confidence;               /**< of the percentile intervals; 0 = 0.95 */
+    int threads;                     /**< OpenMP threads; 0 = the OpenMP default */
+    size_t block;                    /**< base samples per callback; 0 = 16 */
+    /** When non-NULL and it becomes non-zero, the analysis stops with
+     *  MPSIM_ERR_INTERRUPTED before its next block. */
+    const volatile sig_atomic_t *cancel;
+} mpsim_sobol_spec;
+
+/** Sobol' indices.  Arrays over (output o, input i) are indexed o * k + i;
+ *  indices, their errors and intervals are NaN for an output that does not
+ *  vary.  Free the arrays with mpsim_sobol_result_clear. */
+typedef struct {
+    size_t k, m;
+    uint64_t n;
+    uint64_t evaluations;     /**< rows evaluated: n (k + 2) */
+    unsigned bootstrap;
+    double confidence;
+    mpsim_sobol_sampler sampler;
+    uint64_t seed;
+    char **input_names;       /**< [k] */
+    char **output_names;      /**< [m] */
+    double *mean, *variance;  /**< [m] over the 2n rows of A and B */
+    double *s1, *s1_se, *s1_lo, *s1_hi; /**< first order (Saltelli 2010) */
+    double *st, *st_se, *st_lo, *st_hi; /**< total effect (Jansen 1999) */
+    double *s1_sum, *s1_sum_se, *s1_sum_lo, *s1_sum_hi; /**< [m] sum over inputs */
+} mpsim_sobol_result;
+
+/** Estimates first-order and total Sobol' indices of f's m outputs over the
+ *  k inputs from n base samples, with bootstrap standard errors and
+ *  percentile intervals.  Bit-identical for a seed whatever `threads`.
+ *  MPSIM_ERR_INPUT for a bad spec or a non-finite output (the message names
+ *  the row and output); f's own status when it fails; *out is zeroed then.
+ *  On success fills *out (free with mpsim_sobol_result_clear). */
+int mpsim_sobol(const mpsim_sobol_spec *spec, mpsim_sobol_model f, void *ctx,
+                mpsim_sobol_result *out, mpsim_errors *errs);
+
+/** Frees a result's arrays and zeroes it; accepts an already cleared one. */
+void mpsim_sobol_result_clear(mpsim_sobol_result *r);
+
+/** A scalar function of one input for mpsim_switching_value (e.g. NPV, £m,
+ *  with the input fixed at x).  Writes *value; returns MPSIM_OK, or another
+ *  status with a message in errs to stop the search. */
+typedef int (*mpsim_value_fn)(void *ctx, double x, double *value, mpsim_errors *errs);
+
+/** A switching-value search.  Zero-initialise, then set lo, hi and centre. */
+typedef struct {
+    double lo, hi;    /**< search range, finite, lo < hi */
+    /** The input's central value: of several crossings, the one nearest it
+     *  is returned (Green Book 5.59: the change from the central case that
+     *  makes the NPV switch sign).  NaN: the lowest crossing. */
+    double centre;
+    unsigned grid;    /**< grid intervals scanned first; 0 = 64 */
+    double xtol;      /**< absolute tolerance on x; 0 = 1e-10 (hi - lo) */
+    int max_iter;     /**< Brent iterations; 0 = 200 */
+} mpsim_switching_spec;
+
+/** The outcome of a switching-value search. */
+typedef struct {
+    int found;          /**< 1: a crossing was found; 0: no sign change on the grid */
+    double x;           /**< the crossing; NaN when !found */
+    double value_lo, value_hi; /**< the function at lo and at hi */
+    unsigned crossings; /**< grid intervals with a sign change or a zero */
+    double bracket_lo, bracket_hi; /**< the grid interval searched; NaN when !found */
+    int iterations;     /**< Brent iterations used */
+} mpsim_switching_result;
+
+/** Finds where f crosses 0 in [lo, hi]: scans the grid for sign changes,
+ *  chooses the one nearest spec->centre, and solves it with GSL's Brent
+ *  solver.  "No crossing in range" is found = 0 with MPSIM_OK, not an
+ *  error.  Crossings closer together than a grid interval can be missed.
+ *  MPSIM_ERR_INPUT for a bad range or a non-finite f(x) (named); f's own
+ *  status when it fails. */
+int mpsim_switching_value(const mpsim_switching_spec *spec, mpsim_value_fn f, void *ctx,
+                          mpsim_switching_result *out, mpsim_errors *errs);
+
+/** Expected value of (partial) perfect information, in the units of the
+ *  net benefits (£m). */
+typedef struct {
+    double value;            /**< EVPI or EVPPI */
+    double se;               /**< its Monte Carlo standard error */
+    double expected_perfect; /**< E[max_d NB_d] (EVPPI: E_phi[max_d E[NB_d | phi]]) */
+    double expected_current; /**< max_d E[NB_d] */
+    size_t best;             /**< the alternative d with the largest mean */
+} mpsim_voi_result;
+
+/** EVPI = E[max_d NB_d] - max_d E[NB_d] from nb[j * d + a], the net benefit
+ *  of alternative a on sample j (n samples, d >= 2 alternatives).  se is
+ *  the standard error of the mean of max_a NB_ja - NB_j,best.
+ *  MPSIM_ERR_INPUT for n < 2, d < 2 or a non-finite value (named). */
+int mpsim_evpi(const double *nb, size_t n, size_t d, mpsim_voi_result *out,
+               mpsim_errors *errs);
+
+/** How mpsim_evppi estimates E_phi[max_d E[NB_d | phi]]. */
+typedef enum {
+    MPSIM_EVPPI_AUTO = 0,   /**< binned for one input, regression for several */
+    MPSIM_EVPPI_BINNED,     /**< bins of phi (Strong and Oakley 2013); one input */
+    MPSIM_EVPPI_REGRESSION  /**< least-squares polynomial in the inputs */
+} mpsim_evppi_method;
+
+/** An EVPPI estimate (docs/sensitivity.md).  Zero-initialise, then set phi. */
+typedef struct {
+    /** phi[j * n_inputs + q]: input q's value on sample j; together the
+     *  inputs whose information is valued. */
+    const double *phi;
+    size_t n_inputs;    /**< 0 = 1 */
+    mpsim_evppi_method method;
+    unsigned bins;      /**< binned: 0 = round(sqrt(n)); at most n / 2 */
+    unsigned degree;    /**< regression: total degree, 1 .. 6; 0 = 2 */
+    unsigned bootstrap; /**< resamples for se; 0 = MPSIM_SENS_BOOTSTRAP */
+    uint64_t seed;      /**< keys the bootstrap */
+} mpsim_evppi_spec;
+
+/** EVPPI of one or a few inputs from the same net-benefit matrix as
+ *  mpsim_evpi: the binned estimator orders the samples by the input and
+ *  takes within-bin means; the regression estimator fits each alternative's
+ *  net benefit by a polynomial in the inputs (biases of both in
+ *  docs/sensitivity.md).  se from the bootstrap.  MPSIM_ERR_INPUT for bad
+ *  sizes, too many bins or terms for n, non-finite values, or inputs that
+ *  take too few distinct values for the polynomial. */
+int mpsim_evppi(const double *nb, size_t n, size_t d, const mpsim_evppi_spec *spec,
+                mpsim_voi_result *out, mpsim_errors *errs);
+
 #ifdef __cplusplus
 }
 #endif

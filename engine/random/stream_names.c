@@ -50,3 +50,8 @@ uint64_t mps_key_sweep_lhs(const char *purpose)
 {
     return mps_stream_keyf("sweep/lhs/%s", purpose ? purpose : "");
 }
+
+uint64_t mps_key_sensitivity(const char *purpose)
+{
+    return mps_stream_keyf("sensitivity/%s", purpose ? purpose : "");
+}

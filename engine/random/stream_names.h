@@ -39,6 +39,15 @@
  *                                          index = point
  *                                          (seed = design.seed, not
  *                                          the run's: docs/sweeps.md)
+ *   sensitivity/saltelli/A                 Saltelli base matrix A:    mps_key_sensitivity
+ *   sensitivity/saltelli/B                 u of input i in sample j
+ *                                          (path = j, index = i) and
+ *                                          of matrix B
+ *   sensitivity/bootstrap                  resample b's draw t of a   mps_key_sensitivity
+ *                                          sample index: path = b,
+ *                                          index = t (Sobol indices
+ *                                          and EVPPI; seed = the
+ *                                          analysis's: docs/sensitivity.md)
  *
  * Positions within a stream are the caller's contract: a value drawn once
  * a path is position 0 onwards of a freshly seated generator; decisions
@@ -81,5 +90,9 @@ uint64_t mps_key_funding_cut(void);
 /** Key of "sweep/lhs/<purpose>" (purpose "permutation" or "position"):
  *  the draws of a Latin hypercube design (docs/sweeps.md). */
 uint64_t mps_key_sweep_lhs(const char *purpose);
+
+/** Key of "sensitivity/<purpose>" (purpose "saltelli/A", "saltelli/B" or
+ *  "bootstrap"): the draws of engine/sensitivity (docs/sensitivity.md). */
+uint64_t mps_key_sensitivity(const char *purpose);
 
 #endif
