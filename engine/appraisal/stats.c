@@ -220,14 +220,8 @@ void mps_fan_free(mps_fan *f)
     f->min = f->max = NULL;
 }
 
-void mps_fan_add(mps_fan *f, const double *x)
-{
-    uint64_t *row = f->counts;
-    for (size_t c = 0; c < f->cells; c++, row += f->bins)
-        mps_fan_add_one(f, c, x[c]);
-}
-
-void mps_fan_add_one(mps_fan *f, size_t c, double v)
+/* Counts v in cell c's histogram and range. */
+static inline void fan_add_cell(mps_fan *f, size_t c, double v)
 {
     f->counts[c * f->bins + fan_bin(f, v)]++;
     if (v < f->min[c])
@@ -235,6 +229,31 @@ void mps_fan_add_one(mps_fan *f, size_t c, double v)
     if (v > f->max[c])
         f->max[c] = v;
 }
+
+/* How many cells ahead mps_fan_add asks for a count's cache line.  A
+ * path's cells each hit one counter in a different histogram row (a
+ * fan-chart row is 17 KB), so nearly every increment misses the cache;
+ * asking early lets those misses overlap instead of queueing. */
+enum { FAN_PREFETCH_AHEAD = 32 };
+
+void mps_fan_add(mps_fan *f, const double *x)
+{
+    const size_t cells = f->cells, bins = f->bins;
+    size_t c = 0;
+#if defined(__GNUC__)
+    for (size_t a = 0; a < FAN_PREFETCH_AHEAD && a < cells; a++)
+        __builtin_prefetch(&f->counts[a * bins + fan_bin(f, x[a])], 1, 0);
+    for (; c + FAN_PREFETCH_AHEAD < cells; c++) {
+        size_t a = c + FAN_PREFETCH_AHEAD;
+        __builtin_prefetch(&f->counts[a * bins + fan_bin(f, x[a])], 1, 0);
+        fan_add_cell(f, c, x[c]);
+    }
+#endif
+    for (; c < cells; c++)
+        fan_add_cell(f, c, x[c]);
+}
+
+void mps_fan_add_one(mps_fan *f, size_t c, double v) { fan_add_cell(f, c, v); }
 
 void mps_fan_merge(mps_fan *dst, const mps_fan *src)
 {

@@ -48,9 +48,15 @@ void mps_gdp_push(const mps_model *m, int k, int c, int t, double g, mps_workspa
         return;
     mps_project_state *ps = &w->ps[k];
     const int h = m->horizon;
-    for (int j = 0; j < e->n_profile && t + j < h; j++) {
+    /* The project's pv_gdp is carried in a register (the store into
+     * flow_gdp could otherwise alias it), summed in the same order. */
+    const int n = e->n_profile < h - t ? e->n_profile : h - t;
+    double *restrict flow = w->flow_gdp;
+    double pv = ps->pv_gdp;
+    for (int j = 0; j < n; j++) {
         double f = e->profile[j] * a;
-        w->flow_gdp[t + j] += f;
-        ps->pv_gdp += m->df_standard[t + j] * f;
+        flow[t + j] += f;
+        pv += m->df_standard[t + j] * f;
     }
+    ps->pv_gdp = pv;
 }

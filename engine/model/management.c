@@ -125,7 +125,10 @@ static double posterior_mean(const mps_model *m, const mps_decisions *dec, int k
      * the same whatever else happened on the path (common random numbers). */
     double u = mps_uniform_at(dec->seed, dec->path, m->projects[k].key_signal,
                               (uint32_t)(ps->n_signals - 1));
-    ps->signal_sum += log(ps->level) + noise * gsl_cdf_ugaussian_Pinv(u);
+    /* ln B is the same at every review of the path: taken at the first. */
+    if (ps->n_signals == 1)
+        ps->log_level = log(ps->level);
+    ps->signal_sum += ps->log_level + noise * gsl_cdf_ugaussian_Pinv(u);
     double prior = 1.0 / (sigma * sigma), like = 1.0 / (noise * noise);
     double precision = prior + (double)ps->n_signals * like;
     double mean = (mu * prior + ps->signal_sum * like) / precision;

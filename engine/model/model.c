@@ -78,6 +78,7 @@ void mps_model_free(mps_model *m)
     free(m->series);
     free(m->mission_threshold);
     free(m->gate_keys);
+    free(m->prevention);
     mps_model_free_interactions(m);
     mps_model_free_management(m);
     free(m->projects);
@@ -115,6 +116,20 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     mp->lag = p->has_benefits ? p->lag : 0;
     mp->ramp = p->has_benefits && p->ramp > 1 ? p->ramp : 1;
     mp->cost_series = MPS_S_COST_CDEL + (int)p->category;
+    mp->profile = p->profile;
+    mp->gates = p->gates;
+    mp->build_years = p->build_years;
+    mp->n_gates = p->n_gates;
+    mp->category = (unsigned char)p->category;
+    mp->spills = p->has_spillovers ? 1 : 0;
+    mp->outcome = p->outcome;
+    mp->mission_series = m->first_mission_series + p->mission;
+    mp->keep = 1.0 - p->decay;
+    mp->duration = p->duration;
+    mp->has_benefits = p->has_benefits ? 1 : 0;
+    mp->has_outcome = p->has_outcome ? 1 : 0;
+    mp->has_prevention = p->has_prevention ? 1 : 0;
+    mp->benefit_type = (unsigned char)p->benefit_type;
     mp->df_benefit = (p->has_benefits && p->benefit_type == MPS_BENEFIT_HEALTH)
                          ? m->df_health : m->df_standard;
     mp->corr_overrun = mp->corr_delay = mp->corr_benefit = mp->corr_prevention = -1;
@@ -124,6 +139,22 @@ static void prepare_project(mps_model *m, int k, uint64_t *gate_keys)
     for (int j = 0; j < p->build_years; j++)
         total += p->profile[j];
     mp->planned_total = total;
+}
+
+/* The projects with prevention, whose stocks the kernel computes together. */
+static int prepare_prevention(mps_model *m)
+{
+    m->prevention = mps_calloc((size_t)m->n_projects + 1u, sizeof *m->prevention);
+    if (m->prevention == NULL)
+        return MPSIM_ERR_FAIL;
+    for (int k = 0; k < m->n_projects; k++) {
+        m->projects[k].prevention_row = -1;
+        if (m->s->projects[k].has_prevention) {
+            m->projects[k].prevention_row = m->n_prevention;
+            m->prevention[m->n_prevention++] = k;
+        }
+    }
+    return MPSIM_OK;
 }
 
 static int prepare_missions(mps_model *m)
@@ -214,7 +245,9 @@ int mps_model_create(const mps_scenario *s, mps_model **out)
         prepare_project(m, k, gk);
         gk += s->projects[k].n_gates;
     }
-    if (mps_model_prepare_interactions(m) != MPSIM_OK || mps_model_prepare_funding(m) != MPSIM_OK ||
+    if (prepare_prevention(m) != MPSIM_OK ||
+        mps_model_prepare_interactions(m) != MPSIM_OK ||
+        mps_model_prepare_funding(m) != MPSIM_OK ||
         mps_model_prepare_management(m) != MPSIM_OK) {
         mps_model_free(m);
         return MPSIM_ERR_FAIL;
@@ -293,6 +326,12 @@ void mps_workspace_free(mps_workspace *w)
     free(w->mission_year);
     free(w->spend_share);
     free(w->stop_year);
+    free(w->by_start);
+    free(w->start_at);
+    free(w->live_bits);
+    free(w->spent);
+    free(w->stream_scratch);
+    free(w->stock_rows);
     free(w);
 }
 
@@ -324,12 +363,23 @@ mps_workspace *mps_workspace_alloc(const mps_model *m)
     w->mission_year = mps_calloc((size_t)m->n_missions, sizeof *w->mission_year);
     w->spend_share = mps_calloc(np, sizeof *w->spend_share);
     w->stop_year = mps_calloc(np, sizeof *w->stop_year);
+    /* One spare element each, so that a scenario without projects still
+     * gets non-NULL buffers. */
+    w->by_start = mps_calloc(np + 1u, sizeof *w->by_start);
+    w->start_at = mps_calloc(h + 1u, sizeof *w->start_at);
+    w->n_live_words = (int)((np + 63u) / 64u);
+    w->live_bits = mps_calloc((size_t)w->n_live_words + 1u, sizeof *w->live_bits);
+    w->spent = mps_calloc(np + 1u, sizeof *w->spent);
+    w->stream_scratch = mps_calloc(4u * h, sizeof *w->stream_scratch);
+    w->stock_rows = mps_calloc((size_t)m->n_prevention * h + 1u, sizeof *w->stock_rows);
     if (w->rng == NULL || w->ps == NULL || w->series == NULL || w->flow_economic == NULL ||
         w->flow_health == NULL || w->flow_spill == NULL || w->flow_gdp == NULL ||
         w->regime == NULL || w->mult == NULL || w->gdp_coef == NULL || w->corr_z == NULL ||
         w->corr_value == NULL || w->success == NULL || w->project_pv == NULL ||
         w->mission_year == NULL || w->cut == NULL || w->spend_share == NULL ||
-        w->stop_year == NULL) {
+        w->stop_year == NULL || w->by_start == NULL || w->start_at == NULL ||
+        w->live_bits == NULL || w->spent == NULL || w->stream_scratch == NULL ||
+        w->stock_rows == NULL) {
         mps_workspace_free(w);
         return NULL;
     }

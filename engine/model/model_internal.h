@@ -28,33 +28,52 @@ typedef struct {
 } mps_model_link;
 
 /** What the model prepared for one project: stream keys (so the hot loop
- *  never hashes a name) and the constants the kernel reads every year. */
+ *  never hashes a name) and the constants the kernel reads every year.
+ *  The first block is what every build year reads, copied from the
+ *  scenario's project so that it shares one cache line. */
 typedef struct {
+    /* Read by every build year (path.c). */
+    const double *profile;     /* c_j, the scenario's */
+    const mps_gate *gates;     /* the scenario's, sorted by `after` */
+    const uint64_t *gate_keys; /* [n_gates], parallel to gates */
+    uint64_t key_churn;
+    double planned_total;      /* sum_j c_j, summed in build-year order */
+    int build_years;           /* d */
+    int n_gates;
+    int cost_series;           /* MPS_S_COST_CDEL + category */
+    int n_links;
+    unsigned char category;    /* mps_category */
+    unsigned char cut_eligible; /* category in cuts.applies_to and not ringfenced */
+    unsigned char managed;     /* management present, benefits.annual lognormal */
+    unsigned char spills;      /* has unplanned spillovers */
+
+    /* Read by the streams after the year loop (streams.c). */
+    double outcome;            /* u */
+    double keep;               /* 1 - delta of its benefits */
+    int mission_series;        /* index of its mission's indicator series */
+    int duration;              /* N of its benefits */
+    unsigned char has_benefits, has_outcome, has_prevention;
+    unsigned char benefit_type; /* mps_benefit_type */
+
     uint64_t key_overrun;
     uint64_t key_delay;
     uint64_t key_benefit;
-    uint64_t key_churn;
     uint64_t key_spill;        /* parent of the per-year spillover sub-streams */
-    const uint64_t *gate_keys; /* [n_gates], parallel to mps_project.gates */
     int offset;                /* start - base_year: planned first build year (model year) */
     int lag;                   /* L of benefits and indicator (0 without benefits) */
     int ramp;                  /* R of benefits and indicator (1 without benefits) */
-    int cost_series;           /* MPS_S_COST_CDEL + category */
     const double *df_benefit;  /* DF schedule of its benefit type */
     const mps_model_link *links; /* incoming links (this project is `to`) */
-    int n_links;
     /* Index into the copula's inputs of each correlated input, else -1. */
     int corr_overrun, corr_delay, corr_benefit, corr_prevention;
 
-    /* Prevention and cuts (model.md section 7). */
+    /* Prevention (model.md section 7). */
     uint64_t key_prevention;   /* prevention.effect, once a path */
-    int cut_eligible;          /* category in cuts.applies_to and not ringfenced */
-    double planned_total;      /* sum_j c_j, summed in build-year order */
+    int prevention_row;        /* its row of the workspace's stock_rows, else -1 */
 
     /* Adaptive management (model.md section 11), prepared in
      * management.c; managed is 0 and the pointers NULL for a project the
      * manager never reviews. */
-    int managed;               /* management present, benefits.annual lognormal */
     uint64_t key_signal;
     double mean_overrun;       /* E[O] */
     const double *gate_rest;   /* [d + 1]: prod of p over gates with after >= j + 1 */
@@ -137,6 +156,8 @@ struct mps_model {
     mps_model_project *projects;
     uint64_t *gate_keys;        /* storage behind every project's gate_keys */
     mps_model_link *links;      /* storage behind every project's links, by target */
+    int *prevention;            /* [n_prevention]: projects with prevention, ascending */
+    int n_prevention;
     mps_model_economy econ;
     mps_model_copula copula;
     mps_model_funding funding;
@@ -153,28 +174,32 @@ typedef enum {
     MPS_PS_STOPPED    /* failed a gate or cancelled */
 } mps_project_status;
 
-/** One project on one path: its inputs, then its state and own PVs. */
+/** One project on one path: its inputs, then its state and own PVs.  The
+ *  first block (one cache line) is what every build year reads and
+ *  writes. */
 typedef struct {
+    mps_project_status status;
+    int s;              /* input: first build year (model year); horizon if past it */
+    double cost_factor; /* input: O, or 1 + optimism bias in the static appraisal */
+    double delivered;   /* sum over spent build years of k_j c_j (the programme) */
+    double pv_spend;    /* own gross spend, £m present value */
+    double spend_now;   /* this year's actual spend (set when it spends) */
+    double scale;       /* direct benefits and outcome factor, set at completion */
+    int n_spent;        /* build years spent: 0 .. n_spent-1, in years s .. */
+    int next_gate;      /* index of the first gate not yet met */
+    int e;              /* completion year s + d, once succeeded */
+    int stop_year;      /* model year management stopped it, else -1 */
+
     /* inputs, set before mps_model_simulate */
-    double cost_factor; /* O, or 1 + optimism bias in the static appraisal */
-    int s;              /* first build year (model year); horizon if past it */
     double level;       /* B, £m per year */
     double effect;      /* prevention effect (avoided acute cost per £ of stock) */
     /* state */
-    mps_project_status status;
-    int e;              /* completion year s + d, once succeeded */
-    int next_gate;      /* index of the first gate not yet met */
     double decay;       /* (1 - delta)^i for the next benefit year i */
-    double spend_now;   /* this year's actual spend (0 when it spent nothing) */
-    int n_spent;        /* build years spent: 0 .. n_spent-1, in years s .. */
-    double delivered;   /* sum over spent build years of k_j c_j (the programme) */
-    double scale;       /* direct benefits and outcome factor, set at completion */
     double stock;       /* prevention stock P_t */
     int n_signals;      /* management signals seen so far (k) */
+    double log_level;   /* ln B, set at the first signal */
     double signal_sum;  /* z_1 + ... + z_k */
-    int stop_year;      /* model year management stopped it, else -1 */
     /* own present values, £m */
-    double pv_spend;    /* gross spend */
     double pv_direct;   /* economic and health benefits, each type's DF */
     double pv_savings;  /* saving-type benefits and avoided acute costs */
     double pv_spill;    /* spillovers from its own spend */
@@ -201,6 +226,20 @@ struct mps_workspace {
     int *mission_year;          /* [n_missions] */
     double *spend_share;        /* [n_projects] */
     int *stop_year;             /* [n_projects] */
+    /* What the kernel visits (path.c): projects by first build year
+     * (by_start, ascending within a year, with start_at[t] ..
+     * start_at[t+1] the starters of year t), the live projects (started,
+     * still building: bit k % 64 of word k / 64) and, in ascending order,
+     * those that spent this year. */
+    int *by_start;              /* [n_projects] */
+    int *start_at;              /* [horizon + 1] */
+    uint64_t *live_bits;        /* [n_live_words] */
+    int n_live_words;           /* ceil(n_projects / 64) */
+    int *spent;                 /* [n_projects] */
+    double *stream_scratch;     /* [4 * horizon]: flows awaiting their present
+                                   values (streams.c) */
+    double *stock_rows;         /* [n_prevention * horizon]: each prevention
+                                   project's stock P_t (streams.c) */
     mps_path_result result;
 };
 
@@ -219,6 +258,13 @@ typedef struct {
  *  from the inputs already in w->ps (and, when dec is stochastic, w->mult,
  *  w->gdp_coef).  Does not allocate. */
 void mps_model_simulate(const mps_model *m, const mps_decisions *dec, mps_workspace *w);
+
+/** After the year loop: adds each project's direct benefits, mission
+ *  outcome and prevention stream to the flows, indicators and its own
+ *  present values, and finds the first year each mission's target is
+ *  reached (streams.c).  Bit-identical to adding them year by year in step
+ *  4, since none of them feeds back into a decision. */
+void mps_model_streams(const mps_model *m, const mps_decisions *dec, mps_workspace *w);
 
 /** Sets a project's inputs: the delay draw is floored and clamped at 0
  *  (model.md section 3), s = offset + D, and a start at or past the horizon

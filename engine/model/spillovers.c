@@ -45,12 +45,17 @@ void mps_spillover_year(const mps_model *m, const mps_decisions *dec, int k, int
         for (unsigned int i = 0; i < n; i++)
             v += mps_dist_sample(&p->spill_value, r);
     }
+    /* The project's present value is carried in a register (the store
+     * into flow_spill could otherwise alias it), summed in the same order. */
     const double *df = m->df_standard;
-    double keep = 1.0 - p->spill_decay, decay = 1.0;
-    for (int i = 0; i < p->spill_duration && start + i < h; i++) {
+    double *restrict flow = w->flow_spill;
+    const int len = p->spill_duration < h - start ? p->spill_duration : h - start;
+    double keep = 1.0 - p->spill_decay, decay = 1.0, pv = ps->pv_spill;
+    for (int i = 0; i < len; i++) {
         double f = v * decay;
-        w->flow_spill[start + i] += f;
-        ps->pv_spill += df[start + i] * f;
+        flow[start + i] += f;
+        pv += df[start + i] * f;
         decay *= keep;
     }
+    ps->pv_spill = pv;
 }
