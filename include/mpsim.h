@@ -130,7 +130,28 @@ typedef struct {
     int (*paths_sink)(void *ctx, size_t scenario, uint64_t first, uint64_t n,
                       const double *metrics, mpsim_errors *errs);
     void *paths_sink_ctx;
+    /** When non-NULL: record the run's progress durably in this file
+     *  (docs/parallel-runs.md, "Checkpoint and resume"), atomically, after
+     *  a round of paths at most every checkpoint_interval seconds and
+     *  always when stopping on `cancel`; per-path metrics of exact runs go
+     *  to the append-only side file "<checkpoint>.paths".  Cannot be
+     *  combined with keep_paths or paths_sink (MPSIM_ERR_INPUT).  The
+     *  files stay after the run: remove them with mpsim_checkpoint_remove
+     *  once the results are safe. */
+    const char *checkpoint;
+    /** With checkpoint: continue from it.  A missing checkpoint, or one
+     *  of another run (scenarios, seed, paths, antithetic, target_se,
+     *  quantile mode or mpsim version differing), or a damaged one is
+     *  MPSIM_ERR_INPUT saying why.  The results are bit-identical to an
+     *  uninterrupted run's, whatever the threads or ranks of either. */
+    int resume;
+    /** Seconds between checkpoints (wall clock, checked between rounds);
+     *  0 = MPSIM_CHECKPOINT_INTERVAL. */
+    double checkpoint_interval;
 } mpsim_run_options;
+
+/** The default seconds between checkpoints. */
+#define MPSIM_CHECKPOINT_INTERVAL 60.0
 
 /** Up to this many paths, quantiles of the per-path metrics are exact by
  *  default (their arrays take 15 doubles a path a scenario). */
@@ -284,8 +305,9 @@ typedef struct {
 
 /** Provenance recorded with every results file. */
 typedef struct {
-    char *git_revision, *compiler, *compiler_flags;
-    char *gsl_version, *hdf5_version, *yaml_version, *random123_version;
+    char *git_revision, *compiler, *compiler_flags; /**< of the build that ran */
+    char *gsl_version, *hdf5_version, *yaml_version, *random123_version; /**< libraries */
+    char *mpi_version; /**< the MPI library's (MPI build only); NULL otherwise */
 } mpsim_provenance;
 
 typedef struct mpsim_results {
@@ -318,9 +340,44 @@ int mpsim_run_estimate(mpsim_scenario *const *scenarios, size_t n, const mpsim_r
                        uint64_t *bytes);
 
 /** Runs every scenario over the same paths (common random numbers) and
- *  fills a new results object.  The scenarios must pass mpsim_batch_check. */
+ *  fills a new results object.  The scenarios must pass mpsim_batch_check.
+ *
+ *  In the MPI build, once MPI is initialised, this is collective over
+ *  MPI_COMM_WORLD: every rank calls it with the same scenarios and options
+ *  and runs a share of the paths; rank 0 gathers them and gets the
+ *  results, bit-identical to a serial run's.  Every rank returns rank 0's
+ *  status; on the other ranks *out is NULL even on success.  The
+ *  cancel flag, progress and paths_sink work as in a serial run (the sink
+ *  on rank 0 only; a cancel seen on any rank stops every rank at the same
+ *  round). */
 int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
               mpsim_results **out, mpsim_errors *errs);
+
+/** Removes a run's checkpoint (mpsim_run_options.checkpoint), its side
+ *  file and any temporary one; a file already gone is not an error.  MPSIM_ERR_FAIL (with a
+ *  message) when one exists but cannot be removed. */
+int mpsim_checkpoint_remove(const char *checkpoint, mpsim_errors *errs);
+
+/* ---------------------------------------------------------------- parallel */
+
+/** Starts MPI in the MPI build (MPI_Init_thread, funneled) when a launcher
+ *  (mpirun, mpiexec, srun) started the process; nothing if MPI is already
+ *  started, or without a launcher (the process then works as the serial
+ *  build), or in the serial build.  Call once, first thing in main.
+ *  MPSIM_ERR_FAIL when MPI cannot start. */
+int mpsim_parallel_init(int *argc, char ***argv);
+/** Ends MPI if mpsim_parallel_init (or the program) started it; call last. */
+void mpsim_parallel_finalize(void);
+/** This process's MPI rank: 0 in the serial build or when MPI is not
+ *  initialised.  Rank 0 is the one that writes files and prints. */
+int mpsim_parallel_rank(void);
+/** The number of MPI ranks: 1 in the serial build or when MPI is not
+ *  initialised. */
+int mpsim_parallel_size(void);
+/** Collective (every rank must call it): the largest `value` over ranks,
+ *  so that ranks agree on a status before a collective step (value
+ *  itself in the serial build). */
+int mpsim_parallel_max(int value);
 
 /** The static Green Book appraisal of each scenario (no Monte Carlo). */
 int mpsim_static(mpsim_scenario *const *scenarios, size_t n, mpsim_results **out,

@@ -5,6 +5,9 @@ set -euo pipefail
 
 packages=(cmake gcc make pkg-config libgsl-dev libhdf5-dev librandom123-dev
           libyaml-dev libcmocka-dev hdf5-tools)
+# The MPI build (build/mpi, -DMPSIM_MPI=ON): OpenMPI and the OpenMPI flavour
+# of HDF5, which Debian installs beside the serial one.
+packages+=(libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds mpsim and runs the default test tier twice: a normal build in
-# build/, then an AddressSanitizer + UndefinedBehaviorSanitizer build in
-# build/asan.  Exits non-zero if either fails; the last line sums both.
+# Builds mpsim and runs the default test tier three times: a normal build
+# in build/, the MPI build in build/mpi (whose MPI tests compare mpirun's
+# results with build/'s), then an AddressSanitizer +
+# UndefinedBehaviorSanitizer build in build/asan.  Exits non-zero if any
+# fails; the last line sums all three.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -37,6 +39,18 @@ if cmake -S . -B build >/dev/null &&
   run_tier build
 else
   echo "test.sh: the normal build failed" >&2
+  failed=$((failed + 1)); status=1
+fi
+
+echo "== MPI build (build/mpi: OpenMPI, parallel HDF5)"
+# mpirun refuses root unless told (CI runs as root); the tests also pass
+# --oversubscribe, as a small machine has fewer cores than ranks.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+if cmake -S . -B build/mpi -DMPSIM_MPI=ON -DMPSIM_SERIAL_BINARY="$PWD/build/mpsim" >/dev/null &&
+   cmake --build build/mpi -j "$jobs"; then
+  run_tier build/mpi
+else
+  echo "test.sh: the MPI build failed" >&2
   failed=$((failed + 1)); status=1
 fi
 

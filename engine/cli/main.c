@@ -1,6 +1,8 @@
 /*
  * mpsim's entry point: picks the command and hands over.  Only the command
  * line prints and chooses exit statuses; the library returns statuses.
+ * Under MPI (docs/parallel-runs.md) every rank runs this; only rank 0
+ * writes files and prints results.
  */
 #include <string.h>
 
@@ -17,7 +19,7 @@ static int finish(int rc)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs("mpsim: no command given\n", stderr);
@@ -80,4 +82,26 @@ int main(int argc, char **argv)
     }
     mps_cli_options_free(&o);
     return finish(rc);
+}
+
+int main(int argc, char **argv)
+{
+    /* In the MPI build every rank runs the whole command line; MPI starts
+     * first (it may take its own arguments out of argv) and ends last.
+     * In the serial build both calls do nothing. */
+    if (mpsim_parallel_init(&argc, &argv) != MPSIM_OK) {
+        fputs("mpsim: cannot start MPI\n", stderr);
+        return MPS_EXIT_FAIL;
+    }
+    /* Every rank finds the same input errors and agrees on every other
+     * outcome, so rank 0 alone speaks for the job: the others' messages
+     * would repeat its own K times. */
+    if (mpsim_parallel_rank() != 0 &&
+        (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)) {
+        mpsim_parallel_finalize();
+        return MPS_EXIT_FAIL;
+    }
+    int rc = dispatch(argc, argv);
+    mpsim_parallel_finalize();
+    return rc;
 }

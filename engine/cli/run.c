@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "results/paths_stream.h"
 
 /* A precision target that the cap on paths cut short is said even with
  * --quiet: the results are good, but not as precise as asked. */
@@ -40,6 +41,43 @@ static int interrupted(void)
 {
     int signo = mps_cli_cancel_signal();
     fputs("mpsim run: interrupted; nothing written\n", stderr);
+    return 128 + signo;
+}
+
+/* --checkpoint: a run stopped by a signal with its progress recorded says
+ * how far it got and the command that goes on (this one with --resume;
+ * arguments with blanks or quotes are quoted for the shell).  Falls back
+ * to interrupted() when no checkpoint was recorded. */
+static int stopped_with_checkpoint(const mpsim_run_options *opt, const mps_progress *prog,
+                                   int argc, char **argv)
+{
+    if (access(opt->checkpoint, F_OK) != 0)
+        return interrupted();
+    int signo = mps_cli_cancel_signal();
+    fprintf(stderr, "mpsim run: stopped after %llu of %llu paths; resume with:",
+            (unsigned long long)prog->done, (unsigned long long)prog->total);
+    /* Under MPI the ranks do not know mpirun's options; any number of
+     * ranks can resume (docs/parallel-runs.md). */
+    if (mpsim_parallel_size() > 1)
+        fprintf(stderr, " mpirun -np %d", mpsim_parallel_size());
+    int has_resume = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        has_resume = has_resume || strcmp(a, "--resume") == 0;
+        if (a[0] != '\0' && strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;!#~") == NULL) {
+            fprintf(stderr, " %s", a);
+            continue;
+        }
+        fputs(" '", stderr);
+        for (const char *c = a; *c; c++) {
+            if (*c == '\'')
+                fputs("'\\''", stderr);
+            else
+                fputc(*c, stderr);
+        }
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "%s\n", has_resume ? "" : " --resume");
     return 128 + signo;
 }
 
@@ -215,6 +253,32 @@ static int check_output_path(const char *path, int default_dir_may_be_missing)
     return rc;
 }
 
+/* --keep-paths: the results file is written while the run computes the
+ * paths (results/paths_stream.h), so the per-path arrays are never held
+ * whole: the run hands each round to the stream instead of keeping it.
+ * Nothing reaches the disk before the first round is done. */
+static int start_paths_stream(const mps_cli_options *o, mpsim_scenario **s, size_t n,
+                              mpsim_run_options *opt, const char *out_path, int default_path,
+                              mps_paths_stream **stream, mpsim_errors *errs)
+{
+    const char **names = calloc(n, sizeof *names);
+    if (names == NULL) {
+        mpsim_errors_add(errs, NULL, 0, 0, NULL, "out of memory");
+        return MPSIM_ERR_FAIL;
+    }
+    for (size_t k = 0; k < n; k++)
+        names[k] = mpsim_scenario_name(s[k]);
+    int level = o->compression_set ? o->compression : MPS_PATHS_LEVEL_DEFAULT;
+    int status = mps_paths_stream_new(out_path, names, n, level, default_path, stream, errs);
+    free(names);
+    if (status == MPSIM_OK) {
+        opt->keep_paths = 0;
+        opt->paths_sink = mps_paths_stream_sink;
+        opt->paths_sink_ctx = *stream;
+    }
+    return status;
+}
+
 /* Simulates, writes and prints; s holds n loaded scenarios that passed the
  * batch check.  Returns the exit status. */
 static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size_t n,
@@ -227,19 +291,34 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
     opt->progress_ctx = &prog;
 
     mpsim_results *r = NULL;
-    int status = mps_cli_cancelled() ? MPSIM_ERR_INTERRUPTED : mpsim_run(s, n, opt, &r, errs);
+    mps_paths_stream *stream = NULL;
+    /* Under MPI only rank 0 writes (the sink is called there only); the
+     * other ranks keep nothing either, so all estimate the same memory. */
+    if (mpsim_parallel_rank() != 0)
+        opt->keep_paths = 0;
+    int status = o->keep_paths && mpsim_parallel_rank() == 0
+                     ? start_paths_stream(o, s, n, opt, out_path, default_path, &stream, errs)
+                     : MPSIM_OK;
+    if (status == MPSIM_OK)
+        status = mps_cli_cancelled() ? MPSIM_ERR_INTERRUPTED : mpsim_run(s, n, opt, &r, errs);
     mps_progress_finish(&prog, status == MPSIM_OK);
     if (status == MPSIM_OK && mps_cli_cancelled())
         status = MPSIM_ERR_INTERRUPTED;
+    if (status != MPSIM_OK)
+        mps_paths_stream_free(stream); /* removes a half-written file */
     if (status == MPSIM_ERR_INTERRUPTED) {
         mpsim_results_free(r);
-        return interrupted();
+        return opt->checkpoint ? stopped_with_checkpoint(opt, &prog, argc, argv) : interrupted();
     }
     if (status != MPSIM_OK) {
         mps_cli_report_errors(errs, "the run");
+        if (stream != NULL)
+            fprintf(stderr, "mpsim run: no results written to '%s'\n", out_path);
         mpsim_results_free(r);
         return mps_cli_exit_status(status);
     }
+    if (r == NULL)
+        return MPS_EXIT_OK; /* an MPI rank other than 0: rank 0 writes */
 
     int rc = MPS_EXIT_OK;
     if (mpsim_results_stamp(r, argc, argv) != MPSIM_OK) {
@@ -249,7 +328,8 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
     } else if (default_path && mkdir("results", 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "mpsim run: cannot create directory 'results': %s\n", strerror(errno));
         rc = MPS_EXIT_FAIL;
-    } else if (mpsim_results_write_hdf5(r, out_path, errs) != MPSIM_OK) {
+    } else if ((stream ? mps_paths_stream_finish(stream, r, errs)
+                       : mpsim_results_write_hdf5(r, out_path, errs)) != MPSIM_OK) {
         mps_cli_report_errors(errs, "writing the results file");
         fprintf(stderr, "mpsim run: no results written to '%s'\n", out_path);
         rc = MPS_EXIT_FAIL;
@@ -257,8 +337,11 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
         /* The signal came while the file was being written: honour it, so
          * exit 130 / 143 always means no file. */
         remove(out_path);
-        rc = interrupted();
+        rc = opt->checkpoint ? stopped_with_checkpoint(opt, &prog, argc, argv) : interrupted();
     } else {
+        /* The results are in place: the checkpoint has done its job. */
+        if (opt->checkpoint && mpsim_checkpoint_remove(opt->checkpoint, errs) != MPSIM_OK)
+            mps_cli_report_errors(errs, "removing the checkpoint");
         if (o->json)
             mpsim_results_print_json(r, stdout);
         else
@@ -267,8 +350,53 @@ static int simulate_and_write(const mps_cli_options *o, mpsim_scenario **s, size
         if (!o->quiet)
             fprintf(stderr, "mpsim run: results written to %s\n", out_path);
     }
+    mps_paths_stream_free(stream);
     mpsim_results_free(r);
     return rc;
+}
+
+/* --checkpoint / --resume: the checkpoint is "<output>.ckpt", beside the
+ * results file (results/ is made now for the default output, as the
+ * checkpoint goes there before the results do).  The interval between
+ * checkpoints is MPSIM_CHECKPOINT_INTERVAL seconds unless the environment
+ * variable of that name gives another (docs/parallel-runs.md).  Returns
+ * an exit status. */
+static int setup_checkpoint(const mps_cli_options *o, mpsim_run_options *opt,
+                            const char *out_path, char **checkpoint_path)
+{
+    if (o->keep_paths) {
+        fputs("mpsim run: --checkpoint and --resume cannot be combined with --keep-paths "
+              "(the kept paths are written as the run goes); drop one of them\n",
+              stderr);
+        return MPS_EXIT_USAGE;
+    }
+    const char *env = getenv("MPSIM_CHECKPOINT_INTERVAL");
+    if (env != NULL && env[0] != '\0') {
+        char *end = NULL;
+        double x = strtod(env, &end);
+        if (*end != '\0' || !(x >= 0.0 && x < 1e9)) {
+            fprintf(stderr,
+                    "mpsim run: MPSIM_CHECKPOINT_INTERVAL must be a number of seconds >= 0, "
+                    "not '%s'\n",
+                    env);
+            return MPS_EXIT_USAGE;
+        }
+        opt->checkpoint_interval = x > 0.0 ? x : 1e-9; /* 0: after every round */
+    }
+    *checkpoint_path = malloc(strlen(out_path) + sizeof ".ckpt");
+    if (*checkpoint_path == NULL) {
+        fputs("mpsim run: out of memory\n", stderr);
+        return MPS_EXIT_FAIL;
+    }
+    sprintf(*checkpoint_path, "%s.ckpt", out_path);
+    if (o->output == NULL && mpsim_parallel_rank() == 0 && mkdir("results", 0777) != 0 &&
+        errno != EEXIST) {
+        fprintf(stderr, "mpsim run: cannot create directory 'results': %s\n", strerror(errno));
+        return MPS_EXIT_FAIL;
+    }
+    opt->checkpoint = *checkpoint_path;
+    opt->resume = o->resume;
+    return MPS_EXIT_OK;
 }
 
 int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
@@ -304,8 +432,14 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     opt.antithetic = o->antithetic;
     opt.cancel = mps_cli_cancel_flag();
     opt.max_memory = o->max_memory_set ? o->max_memory : mps_cli_default_memory_limit();
+    /* MPSIM_QUANTILES=streamed streams the quantiles whatever the number
+     * of paths (docs/parallel-runs.md): the memory of a huge run in a
+     * small one, which is how the tests reach that code quickly. */
+    const char *quantiles = getenv("MPSIM_QUANTILES");
+    if (quantiles != NULL && strcmp(quantiles, "streamed") == 0 && !o->exact_quantiles)
+        opt.exact_quantiles = -1;
 
-    char *default_out = NULL;
+    char *default_out = NULL, *checkpoint_path = NULL;
     int rc;
     mpsim_scenario **s = calloc(n, sizeof *s);
     if (s == NULL) {
@@ -316,6 +450,8 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
     int status = mps_cli_load_all(inputs, n, s, &errs);
     if (status == MPSIM_OK)
         status = mpsim_batch_check(s, n, &opt, &errs);
+    /* Under MPI every rank loads the inputs; all stop if any cannot. */
+    status = mpsim_parallel_max(status);
     if (status != MPSIM_OK) {
         mps_cli_report_errors(&errs, "loading the scenarios");
         rc = mps_cli_exit_status(status);
@@ -333,9 +469,16 @@ int mps_cli_run(const mps_cli_options *o, int argc, char **argv)
         sprintf(default_out, "results/%s.h5", mpsim_scenario_name(s[0]));
         out_path = default_out;
     }
-    if (check_output_path(out_path, o->output == NULL) != 0) {
+    /* Only rank 0 writes, so only its view of the output matters. */
+    if (mpsim_parallel_max(mpsim_parallel_rank() == 0 &&
+                           check_output_path(out_path, o->output == NULL) != 0)) {
         rc = MPS_EXIT_FAIL;
         goto done;
+    }
+    if (o->checkpoint || o->resume) {
+        rc = mpsim_parallel_max(setup_checkpoint(o, &opt, out_path, &checkpoint_path));
+        if (rc != MPS_EXIT_OK)
+            goto done;
     }
     rc = simulate_and_write(o, s, n, &opt, out_path, o->output == NULL, argc, argv, &errs);
 
@@ -345,6 +488,7 @@ done:
         mps_cli_free_all(s, n);
     free(s);
     free(default_out);
+    free(checkpoint_path);
     free_batch(batch);
     mpsim_errors_clear(&errs);
     return rc;

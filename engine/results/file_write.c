@@ -1,5 +1,5 @@
 /*
- * Putting a finished file in place (file_write.h): written whole under a
+ * Putting a finished file in place (file_write.h): written under a
  * temporary name beside the target, synced, then renamed over it.  A reader
  * never sees half a file, and a failure of any step (a full disk, a quota,
  * the file-size limit, an I/O error) leaves the target as it was and no
@@ -29,9 +29,9 @@ static char *dir_of(const char *path)
     return d;
 }
 
-/* Writes all of buf, resuming after short writes and signals. */
-static int write_all(int fd, const unsigned char *buf, size_t len)
+int mps_file_write_all(int fd, const void *data, size_t len)
 {
+    const unsigned char *buf = data;
     while (len > 0) {
         /* Pieces of at most 1 GiB: some systems refuse larger writes. */
         size_t piece = len < ((size_t)1 << 30) ? len : (size_t)1 << 30;
@@ -51,70 +51,109 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
     return 0;
 }
 
-int mps_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                          const char *what, mpsim_errors *errs)
+int mps_file_tmp_open(mps_tmp_file *t, const char *path, mode_t mode, const char *what,
+                      mpsim_errors *errs)
 {
-    char *dir = dir_of(path);
-    char *tmp = mps_asprintf("%s.tmp-XXXXXX", path);
-    if (!dir || !tmp) {
-        free(dir);
-        free(tmp);
+    memset(t, 0, sizeof *t);
+    t->fd = -1;
+    t->mode = mode;
+    t->what = what;
+    t->path = mps_strdup(path);
+    t->dir = dir_of(path);
+    t->tmp = mps_asprintf("%s.tmp-XXXXXX", path);
+    if (!t->path || !t->dir || !t->tmp) {
         mpsim_errors_add(errs, path, 0, 0, NULL, "cannot write the %s: out of memory", what);
         return MPSIM_ERR_FAIL;
     }
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(t->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         mpsim_errors_add(errs, path, 0, 0, NULL, "cannot write the %s: directory %s does not exist",
-                         what, dir);
-        free(dir);
-        free(tmp);
+                         what, t->dir);
         return MPSIM_ERR_FAIL;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+    t->fd = mkstemp(t->tmp);
+    if (t->fd < 0) {
         mpsim_errors_add(errs, path, 0, 0, NULL,
                          "cannot write the %s: cannot create a file in directory %s (%s)", what,
-                         dir, strerror(errno));
-        free(dir);
-        free(tmp);
+                         t->dir, strerror(errno));
+        /* mkstemp left no file; the name must not be removed later. */
+        free(t->tmp);
+        t->tmp = NULL;
         return MPSIM_ERR_FAIL;
     }
+    return MPSIM_OK;
+}
+
+int mps_file_tmp_commit(mps_tmp_file *t, mpsim_errors *errs)
+{
     /* mkstemp makes 0600; results are meant to be shared like any other
      * output.  Not derived from the umask: reading it means changing it,
      * which is process-wide. */
     const char *step = NULL;
     int err = 0;
-    if (fchmod(fd, mode) != 0)
+    if (t->fd < 0 || t->tmp == NULL) {
+        step = "it was not created";
+        err = EBADF;
+    } else if (fchmod(t->fd, t->mode) != 0) {
         step = "cannot set its permissions";
-    else if (write_all(fd, data, len) != 0)
-        step = "cannot write it";
-    else if (fsync(fd) != 0)
+    } else if (fsync(t->fd) != 0) {
         step = "cannot flush it to disk";
-    if (step)
+    }
+    if (step && !err)
         err = errno;
     /* close() reports deferred write errors on some file systems (NFS). */
-    if (close(fd) != 0 && !step) {
+    if (t->fd >= 0 && close(t->fd) != 0 && !step) {
         step = "cannot close it";
         err = errno;
     }
-    if (!step && rename(tmp, path) != 0) {
+    t->fd = -1;
+    if (!step && rename(t->tmp, t->path) != 0) {
         step = "cannot move it into place";
         err = errno;
     }
     if (step) {
-        unlink(tmp);
-        mpsim_errors_add(errs, path, 0, 0, NULL, "cannot write the %s: %s (%s)", what, step,
+        mpsim_errors_add(errs, t->path, 0, 0, NULL, "cannot write the %s: %s (%s)", t->what, step,
                          strerror(err));
-    } else {
-        /* Make the rename itself durable; some file systems refuse a
-         * directory fsync, which is harmless. */
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
+        return MPSIM_ERR_FAIL;
     }
-    free(dir);
-    free(tmp);
-    return step ? MPSIM_ERR_FAIL : MPSIM_OK;
+    /* Renamed: nothing left to remove. */
+    free(t->tmp);
+    t->tmp = NULL;
+    /* Make the rename itself durable; some file systems refuse a directory
+     * fsync, which is harmless. */
+    int dfd = open(t->dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return MPSIM_OK;
+}
+
+void mps_file_tmp_discard(mps_tmp_file *t)
+{
+    if (t->fd >= 0)
+        close(t->fd);
+    t->fd = -1;
+    if (t->tmp)
+        unlink(t->tmp);
+    free(t->tmp);
+    free(t->path);
+    free(t->dir);
+    t->tmp = t->path = t->dir = NULL;
+}
+
+int mps_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                          const char *what, mpsim_errors *errs)
+{
+    mps_tmp_file t;
+    int rc = mps_file_tmp_open(&t, path, mode, what, errs);
+    if (rc == MPSIM_OK && mps_file_write_all(t.fd, data, len) != 0) {
+        mpsim_errors_add(errs, path, 0, 0, NULL, "cannot write the %s: cannot write it (%s)", what,
+                         strerror(errno));
+        rc = MPSIM_ERR_FAIL;
+    }
+    if (rc == MPSIM_OK)
+        rc = mps_file_tmp_commit(&t, errs);
+    mps_file_tmp_discard(&t);
+    return rc;
 }

@@ -10,13 +10,6 @@
 #include "results/h5io.h"
 #include "results/provenance.h"
 
-/* Deflate level for per-path data: 4 is within a few per cent of 9 on
- * smooth floating-point data after shuffling, and several times faster. */
-#define MPS_DEFLATE_LEVEL 4
-/* Elements per chunk of a per-path dataset: 512 KiB of doubles, large enough
- * to compress well and small enough to read a slice cheaply. */
-#define MPS_PATH_CHUNK 65536
-
 void mps_h5_quiet_begin(mps_h5_quiet *q)
 {
     q->func = NULL;
@@ -357,21 +350,71 @@ hid_t mps_h5w_scale(mps_h5w *w, hid_t loc, const char *name, mps_field_type type
     return ds;
 }
 
-void mps_h5w_paths(mps_h5w *w, hid_t loc, const char *name, size_t n, const double *buf,
-                   const char *description, const char *units)
+hid_t mps_h5w_paths_group(mps_h5w *w, hid_t loc, int level)
+{
+    hid_t g = mps_h5w_group(w, loc, "paths");
+    char *desc = level > 0 ? mps_asprintf("shuffle + deflate level %d", level) : mps_strdup("none");
+    if (desc == NULL)
+        mps_h5w_fail(w, g, NULL, "out of memory");
+    mps_h5w_attr_str(w, g, "compression", desc);
+    mps_h5w_attr_i32(w, g, "deflate_level", level > 0 ? level : 0);
+    free(desc);
+    if (w->failed) {
+        mps_h5_close(g);
+        return -1;
+    }
+    return g;
+}
+
+hid_t mps_h5w_paths_create(mps_h5w *w, hid_t loc, const char *name, uint64_t expected, int level,
+                           const char *description, const char *units)
+{
+    if (w->failed)
+        return -1;
+    hsize_t dim = 0, max = H5S_UNLIMITED;
+    hsize_t chunk = expected < MPS_PATHS_CHUNK ? (expected > 0 ? expected : 1) : MPS_PATHS_CHUNK;
+    hid_t dcpl = H5Pcopy(w->dcpl), dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    hid_t space = H5Screate_simple(1, &dim, &max);
+    /* No chunk cache: every append is whole chunks (one round of the run
+     * driver), which then go through the filters straight to the file
+     * instead of waiting in memory. */
+    if (dcpl < 0 || dapl < 0 || space < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+        (level > 0 && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, (unsigned)level) < 0)) ||
+        H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0)
+        mps_h5w_fail(w, loc, name, "cannot set up the chunked layout");
+    hid_t ds = -1;
+    if (!w->failed) {
+        ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, dapl);
+        if (ds < 0)
+            mps_h5w_fail(w, loc, name, "cannot create dataset");
+    }
+    mps_h5_close(space);
+    mps_h5_close(dcpl);
+    mps_h5_close(dapl);
+    mps_h5w_attr_str(w, ds, "description", description);
+    mps_h5w_attr_str(w, ds, "units", units);
+    if (w->failed) {
+        mps_h5_close(ds);
+        return -1;
+    }
+    return ds;
+}
+
+void mps_h5w_paths_append(mps_h5w *w, hid_t ds, uint64_t first, size_t n, const double *buf)
 {
     if (w->failed || n == 0)
         return;
-    hsize_t dim = n;
-    hsize_t chunk = n < MPS_PATH_CHUNK ? n : MPS_PATH_CHUNK;
-    hid_t dcpl = H5Pcopy(w->dcpl);
-    if (dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-        H5Pset_deflate(dcpl, MPS_DEFLATE_LEVEL) < 0) {
-        mps_h5w_fail(w, loc, name, "cannot set up compression");
-        mps_h5_close(dcpl);
+    hsize_t start = first, count = n, end = first + n;
+    if (H5Dset_extent(ds, &end) < 0) {
+        mps_h5w_fail(w, ds, NULL, "cannot extend dataset");
         return;
     }
-    hid_t ds = create_dataset(w, loc, name, MPS_T_F64, 1, &dim, buf, dcpl, description, units);
-    H5Pclose(dcpl);
-    close_dataset(w, ds, loc, name);
+    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(1, &count, NULL);
+    if (fspace < 0 || mspace < 0 ||
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0)
+        mps_h5w_fail(w, ds, NULL, "cannot select paths to write");
+    else if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf) < 0)
+        mps_h5w_fail(w, ds, NULL, "cannot write paths");
+    mps_h5_close(fspace);
+    mps_h5_close(mspace);
 }

@@ -1,7 +1,8 @@
 /*
- * Thin, checked wrappers over HDF5 for the results writer and reader.  This
- * file and its two users (write_hdf5.c, read_hdf5.c) are the only code in
- * mpsim that calls H5*.
+ * Thin, checked wrappers over HDF5 for the results writer and reader.  Only
+ * engine/results/ calls H5*: these wrappers, the writer (write_hdf5.c, with
+ * write_image.c and paths_stream.c opening its files, vfd.c their disk
+ * driver) and the reader (read_hdf5.c).
  *
  * Both contexts are "sticky": the first failure records one message in the
  * error list (naming the file, the object path and HDF5's own reason) and
@@ -72,10 +73,25 @@ void mps_h5w_data(mps_h5w *w, hid_t loc, const char *name, mps_field_type type, 
  *  after itself.  Returns it open (the caller attaches it, then closes it). */
 hid_t mps_h5w_scale(mps_h5w *w, hid_t loc, const char *name, mps_field_type type, size_t n,
                     const void *buf, const char *description, const char *units);
-/** Writes n doubles as a chunked, shuffled, deflate-compressed dataset
- *  without a dimension scale (per-path data). */
-void mps_h5w_paths(mps_h5w *w, hid_t loc, const char *name, size_t n, const double *buf,
-                   const char *description, const char *units);
+/** Paths per chunk of a per-path dataset: one round of the run driver
+ *  (MPS_BLOCK_PATHS x MPS_ROUND_BLOCKS), so each round's append is exactly
+ *  one whole chunk (128 KiB of doubles) per metric; docs/results-format.md
+ *  says why this size. */
+#define MPS_PATHS_CHUNK 16384
+
+/** Creates group "paths" under loc, recording the filters of its datasets
+ *  in attributes `compression` ("shuffle + deflate level N" or "none") and
+ *  `deflate_level` (0 for none).  level: 1-9, or 0 for no filters.
+ *  Returns it open, or -1. */
+hid_t mps_h5w_paths_group(mps_h5w *w, hid_t loc, int level);
+/** Creates an empty, extendible 1-D float64 dataset of per-path values,
+ *  chunked in min(expected, MPS_PATHS_CHUNK) paths, shuffled and deflated
+ *  at `level` (0: no filters), without a dimension scale; adds description
+ *  and units.  Returns it open (the caller closes it), or -1. */
+hid_t mps_h5w_paths_create(mps_h5w *w, hid_t loc, const char *name, uint64_t expected, int level,
+                           const char *description, const char *units);
+/** Writes buf[0..n) as paths [first, first + n) of ds, extending it. */
+void mps_h5w_paths_append(mps_h5w *w, hid_t ds, uint64_t first, size_t n, const double *buf);
 
 /* ------------------------------------------------------------------ reading */
 

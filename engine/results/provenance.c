@@ -10,6 +10,7 @@
 #include "build_info.h"
 #include "core/util.h"
 #include "results/provenance.h"
+#include "run/comm.h"
 
 /* Random123's headers carry no version macro.  The build may pass the
  * installed package's version as MPS_RANDOM123_VERSION; otherwise the
@@ -38,5 +39,8 @@ int mps_provenance_fill(mpsim_provenance *p)
     bad |= set(&p->hdf5_version, mps_h5_library_version());
     bad |= set(&p->yaml_version, mps_strdup(yaml_get_version_string()));
     bad |= set(&p->random123_version, mps_strdup(MPS_R123_STRING));
+    /* The MPI library only in the MPI build (comm_mpi.c; NULL otherwise). */
+    free(p->mpi_version);
+    p->mpi_version = mps_comm_library_version();
     return bad ? MPSIM_ERR_FAIL : MPSIM_OK;
 }

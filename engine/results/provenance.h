@@ -8,7 +8,8 @@
 #include "mpsim.h"
 
 /** Fills p with the git revision, compiler and flags (from the generated
- *  build_info.h) and the GSL, HDF5, libyaml and Random123 versions,
+ *  build_info.h) and the GSL, HDF5, libyaml and Random123 versions (and the
+ *  MPI library's in the MPI build, NULL otherwise),
  *  replacing (and freeing) any strings p already holds.  Returns MPSIM_OK,
  *  or MPSIM_ERR_FAIL when out of memory (p is then partly filled; free it
  *  with the results). */

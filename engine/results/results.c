@@ -85,6 +85,7 @@ void mpsim_results_free(mpsim_results *r)
     free(p->hdf5_version);
     free(p->yaml_version);
     free(p->random123_version);
+    free(p->mpi_version);
     for (size_t i = 0; r->scenarios && i < r->n_scenarios; i++)
         free_scenario(&r->scenarios[i]);
     free(r->scenarios);

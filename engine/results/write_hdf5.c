@@ -1,15 +1,7 @@
 /*
- * mpsim_results_write_hdf5: the results file of interface.md, laid out as
- * docs/results-format.md describes.
- *
- * The file is built in memory by HDF5's core driver and only then written
- * to disk, whole, by file_write.c (a temporary name, fsync, rename).  HDF5
- * therefore never meets a disk error: HDF5 1.10 cannot be trusted after one
- * (a failed H5Fclose leaves the file half torn down and the library's exit
- * handler then crashes; found under `ulimit -f` and on a full tmpfs by
- * tests/cli/diskfull.sh), while a plain write() fails cleanly with errno.
- * The price is memory: the file's image while it is written, which
- * mpsim_run_estimate counts.
+ * The results file's contents, laid out as docs/results-format.md
+ * describes: one writer for both ways a file is made (write_hdf5.h), whole
+ * in memory (write_image.c) or on disk while the run goes (paths_stream.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +9,9 @@
 #include <hdf5_hl.h>
 
 #include "core/util.h"
-#include "results/file_write.h"
 #include "results/h5io.h"
 #include "results/schema.h"
-
-/* Permissions of a new results file: readable by all, like other output. */
-#define MPS_RESULTS_MODE 0644
+#include "results/write_hdf5.h"
 
 /* Writes each field of `schema` as a dataset under loc.  With scale < 0 the
  * record is single (base) and fields are scalars; otherwise fields are 1-D
@@ -226,19 +215,43 @@ static void write_missions(mps_h5w *w, hid_t sg, const mpsim_scenario_result *s)
     mps_h5_close(g);
 }
 
-static void write_paths(mps_h5w *w, hid_t sg, const mpsim_scenario_result *s)
+char *mps_results_paths_description(int m)
 {
-    hid_t g = mps_h5w_group(w, sg, "paths");
-    for (int m = 0; m < MPSIM_N_METRICS; m++) {
+    return mps_asprintf("%s, per path (path index is the dimension)",
+                        mps_metric_infos[m].description);
+}
+
+static void write_paths(mps_h5w *w, hid_t sg, const mpsim_scenario_result *s, int level)
+{
+    hid_t g = mps_h5w_paths_group(w, sg, level);
+    for (int m = 0; m < MPSIM_N_METRICS && !w->failed; m++) {
         if (s->paths[m] == NULL)
             continue;
-        char *desc = mps_asprintf("%s, per path (path index is the dimension)",
-                                  mps_metric_infos[m].description);
-        mps_h5w_paths(w, g, mpsim_metric_names[m], s->n_paths_kept, s->paths[m],
-                      desc ? desc : mps_metric_infos[m].description, mps_metric_infos[m].units);
+        char *desc = mps_results_paths_description(m);
+        hid_t ds = mps_h5w_paths_create(w, g, mpsim_metric_names[m], s->n_paths_kept, level,
+                                        desc ? desc : mps_metric_infos[m].description,
+                                        mps_metric_infos[m].units);
+        mps_h5w_paths_append(w, ds, 0, s->n_paths_kept, s->paths[m]);
+        if (ds >= 0 && H5Dclose(ds) < 0)
+            mps_h5w_fail(w, g, mpsim_metric_names[m], "cannot close dataset");
         free(desc);
     }
     mps_h5_close(g);
+}
+
+/* Group `name` under loc: opened when the per-path stream made it before
+ * the run (`made`), else created (and a clash, such as two scenarios of
+ * one name, is an error). */
+static hid_t open_or_create(mps_h5w *w, hid_t loc, const char *name, int made)
+{
+    if (w->failed)
+        return -1;
+    if (!made)
+        return mps_h5w_group(w, loc, name);
+    hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+    if (g < 0)
+        mps_h5w_fail(w, loc, name, "cannot open group");
+    return g;
 }
 
 /* inputs/: every file the scenario extends, verbatim, named after the file
@@ -282,9 +295,10 @@ static void write_inputs(mps_h5w *w, hid_t g, const mpsim_scenario_result *s)
     mps_h5_close(in);
 }
 
-static void write_scenario(mps_h5w *w, hid_t all, const mpsim_scenario_result *s, int dynamic)
+static void write_scenario(mps_h5w *w, hid_t all, const mpsim_scenario_result *s, int dynamic,
+                           int level, int made)
 {
-    hid_t g = mps_h5w_group(w, all, s->name);
+    hid_t g = open_or_create(w, all, s->name, made);
     mps_h5w_attr_str(w, g, "description", s->description);
     mps_h5w_attr_str(w, g, "input_file", s->input_file);
     mps_h5w_attr_i32(w, g, "base_year", s->base_year);
@@ -310,7 +324,7 @@ static void write_scenario(mps_h5w *w, hid_t all, const mpsim_scenario_result *s
         write_projects(w, g, s);
         write_missions(w, g, s);
         if (s->n_paths_kept > 0)
-            write_paths(w, g, s);
+            write_paths(w, g, s, level);
     }
     mps_h5_close(g);
 }
@@ -347,11 +361,13 @@ static void write_provenance(mps_h5w *w, hid_t file, const mpsim_provenance *p)
     mps_h5w_attr_str(w, g, "hdf5_version", p->hdf5_version);
     mps_h5w_attr_str(w, g, "yaml_version", p->yaml_version);
     mps_h5w_attr_str(w, g, "random123_version", p->random123_version);
+    if (p->mpi_version != NULL) /* MPI build only */
+        mps_h5w_attr_str(w, g, "mpi_version", p->mpi_version);
     mps_h5_close(g);
 }
 
-/* Everything inside the open file. */
-static void write_contents(mps_h5w *w, hid_t file, const mpsim_results *r)
+void mps_results_write_contents(mps_h5w *w, hid_t file, const mpsim_results *r, int level,
+                                int made)
 {
     mps_h5w_attr_str(w, file, "format", "mpsim-results");
     mps_h5w_attr_i32(w, file, "format_version", MPSIM_FORMAT_VERSION);
@@ -377,10 +393,11 @@ static void write_contents(mps_h5w *w, hid_t file, const mpsim_results *r)
         mps_h5w_fail(w, file, "scenarios", "out of memory");
         return;
     }
-    hid_t all = mps_h5w_group(w, file, "scenarios");
+    hid_t all = open_or_create(w, file, "scenarios", made);
     for (size_t i = 0; i < r->n_scenarios && !w->failed; i++) {
         names[i] = r->scenarios[i].name;
-        write_scenario(w, all, &r->scenarios[i], !r->static_only && r->scenarios[i].has_dynamic);
+        write_scenario(w, all, &r->scenarios[i], !r->static_only && r->scenarios[i].has_dynamic,
+                       level, made);
     }
     mps_h5w_attr_strs(w, all, "order", names, r->n_scenarios);
     mps_h5_close(all);
@@ -402,146 +419,25 @@ static void write_contents(mps_h5w *w, hid_t file, const mpsim_results *r)
     mps_h5_close(all);
 }
 
-/* Where the core driver's memory goes: the file image callbacks below keep
- * the buffer HDF5 would free when the file closes, so the finished file is
- * taken without a copy.  `live` is the buffer of the file being built (the
- * one the driver grows), `size` its size (a multiple of the growth step);
- * the file's length is read from its superblock.  Any other buffer (HDF5
- * may open a file of the same name to see whether it exists) is freed. */
-typedef struct {
-    void *live;
-    size_t size;
-    unsigned char *buf;
-} image_sink;
-
-static void *image_malloc(size_t size, H5FD_file_image_op_t op, void *udata)
+int mps_results_file_props(mps_h5w *w, hid_t fapl, hid_t *fcpl)
 {
-    (void)op;
-    (void)udata;
-    return malloc(size);
-}
-
-static void *image_memcpy(void *dest, const void *src, size_t size, H5FD_file_image_op_t op,
-                          void *udata)
-{
-    (void)op;
-    (void)udata;
-    return memcpy(dest, src, size);
-}
-
-static void *image_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *udata)
-{
-    (void)op;
-    image_sink *sink = udata;
-    void *p = realloc(ptr, size);
-    if (p && op == H5FD_FILE_IMAGE_OP_FILE_RESIZE) {
-        sink->live = p;
-        sink->size = size;
-    }
-    return p;
-}
-
-static herr_t image_free(void *ptr, H5FD_file_image_op_t op, void *udata)
-{
-    image_sink *sink = udata;
-    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE && ptr != NULL && ptr == sink->live && !sink->buf)
-        sink->buf = ptr; /* the finished file: ours now */
-    else
-        free(ptr);
-    return 0;
-}
-
-/* The sink outlives every property list that refers to it, so copies of
- * the list share it. */
-static void *udata_copy(void *udata) { return udata; }
-static herr_t udata_free(void *udata)
-{
-    (void)udata;
-    return 0;
-}
-
-/* The file's length: the "end of file address" of its superblock (format
- * version 2, which H5F_LIBVER_V18 writes, or 3: signature, version, sizes
- * of offsets and lengths, flags, then base, extension and end-of-file
- * addresses).  0 when the image does not look like that. */
-static size_t image_length(const unsigned char *buf, size_t size)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    if (size < 48 || memcmp(buf, sig, sizeof sig) != 0 || (buf[8] != 2 && buf[8] != 3) ||
-        buf[9] != 8)
-        return 0;
-    uint64_t eoa = 0;
-    for (int i = 7; i >= 0; i--)
-        eoa = (eoa << 8) | buf[28 + i];
-    return eoa >= 48 && eoa <= size ? (size_t)eoa : 0;
-}
-
-/* The finished file as bytes: HDF5's in-memory ("core") driver builds it
- * without touching the disk; *image is malloc'd. */
-static void build_image(mps_h5w *w, const mpsim_results *r, unsigned char **image,
-                        size_t *size)
-{
-    image_sink sink = {NULL, 0, NULL};
-    H5FD_file_image_callbacks_t cb = {image_malloc, image_memcpy, image_realloc, image_free,
-                                      udata_copy,   udata_free,   &sink};
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE), file = -1;
-    /* Memory grows in steps of 1 MiB; no backing store: HDF5 writes
-     * nothing to disk.  Strong close: every object is closed with the
-     * file, so an error path that left one open cannot keep the file
-     * alive.  The HDF5 1.8 file format: its object headers and group
-     * indexes carry checksums, so a damaged file is more often reported
-     * than misread, and every HDF5 1.8+ / netCDF-4 reader can open it. */
-    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
-        H5Pset_file_image_callbacks(fapl, &cb) < 0 ||
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0)
+    /* Strong close: every object is closed with the file, so an error path
+     * that left one open cannot keep the file alive.  The HDF5 1.8 file
+     * format: its object headers and group indexes carry checksums, so a
+     * damaged file is more often reported than misread, and every HDF5
+     * 1.8+ / netCDF-4 reader can open it. */
+    *fcpl = -1;
+    if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
         mps_h5w_fail(w, -1, NULL, "cannot set up file access");
+        return -1;
+    }
     /* The root group is created with the file: without this its object
      * header would carry timestamps and identical runs would differ. */
-    if (!w->failed && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
+    *fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (*fcpl < 0 || H5Pset_obj_track_times(*fcpl, 0) < 0) {
         mps_h5w_fail(w, -1, NULL, "cannot set up file creation");
-    /* The name only identifies the in-memory file to HDF5, which first
-     * tries to open a file of that name on disk (and would read it whole
-     * into memory); under /dev/null, which is not a directory, none can
-     * exist. */
-    if (!w->failed &&
-        (file = H5Fcreate("/dev/null/mpsim-results-in-memory", H5F_ACC_TRUNC, fcpl, fapl)) < 0)
-        mps_h5w_fail(w, -1, NULL, "cannot create the file in memory");
-    if (!w->failed)
-        write_contents(w, file, r);
-    if (file >= 0 && H5Fclose(file) < 0)
-        mps_h5w_fail(w, -1, NULL, "cannot finish the file in memory");
-    mps_h5_close(fapl);
-    mps_h5_close(fcpl);
-    *size = sink.buf ? image_length(sink.buf, sink.size) : 0;
-    if (!w->failed && *size == 0)
-        mps_h5w_fail(w, -1, NULL, "the finished file has no valid superblock");
-    if (w->failed) {
-        free(sink.buf);
-        sink.buf = NULL;
-        *size = 0;
+        return -1;
     }
-    *image = sink.buf;
-}
-
-int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_errors *errs)
-{
-    if (r == NULL || path == NULL || *path == '\0') {
-        mpsim_errors_add(errs, path, 0, 0, NULL, "no results or no output path given");
-        return MPSIM_ERR_FAIL;
-    }
-    mps_h5_quiet quiet;
-    mps_h5_quiet_begin(&quiet);
-    mps_h5w w;
-    unsigned char *image = NULL;
-    size_t size = 0;
-    if (mps_h5w_init(&w, path, errs) == 0)
-        build_image(&w, r, &image, &size);
-    mps_h5w_close(&w);
-    mps_h5_quiet_end(&quiet);
-    if (w.failed)
-        return MPSIM_ERR_FAIL;
-    int rc = mps_file_write_atomic(path, image, size, MPS_RESULTS_MODE, "results file", errs);
-    free(image);
-    return rc;
+    return 0;
 }

@@ -10,8 +10,10 @@
  * (MPSIM_N_METRICS doubles a path a scenario) and the fan charts (about
  * 17 KiB per series-year cell per thread); the rest is small and estimated
  * generously.  Writing the results file afterwards can peak higher when
- * per-path data are kept (the file is built in memory): the estimate is the
- * larger of the two phases.
+ * per-path data are kept in memory (the file is built in memory): the
+ * estimate is the larger of the two phases.  Per-path data handed to a
+ * paths sink instead (--keep-paths written while computing) cost only the
+ * driver's round buffer and the writer's copy of it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -186,13 +188,28 @@ int mps_run_estimate_parts(mpsim_scenario *const *scenarios, size_t n,
     /* The touched part of each thread's stack and the libraries' own
      * working memory (OpenMP, GSL, the allocator's arenas). */
     m->other = add_u64(m->other, add_u64(UINT64_C(1) << 20, mul_u64((uint64_t)threads, 256 * 1024)));
+    /* A paths sink (--keep-paths written while computing) gets each round
+     * of paths from a buffer of the driver, a scenario's metrics at a time
+     * (MPSIM_N_METRICS doubles a path of the round), and the results
+     * writer keeps a copy of it to write while the next round runs; it
+     * works a chunk at a time with HDF5's metadata for the open file
+     * (generously 64 KiB a scenario and 2 MiB of working memory). */
+    const int sink = opt && opt->paths_sink;
+    const uint64_t hdf5 = add_u64(mul_u64(n, 64 * 1024), 2u << 20);
+    if (sink) {
+        m->other = add_u64(m->other,
+                           mul_u64(2 * n, (uint64_t)MPSIM_N_METRICS * MPS_BLOCK_PATHS *
+                                              MPS_ROUND_BLOCKS * sizeof(double)));
+        m->other = add_u64(m->other, hdf5);
+    }
     const uint64_t run = add_u64(add_u64(m->per_path, m->fans), m->other);
 
-    /* Writing the results file (write_hdf5.c) builds it in memory: the
+    /* Writing the results file (write_image.c) builds it in memory: the
      * summary, the kept per-path data (compressed, so at most their own
-     * size), HDF5's own metadata (generously 64 KiB a scenario) and the
-     * last growth step of the in-memory file, beside the results. */
-    uint64_t image = add_u64(add_u64(summary, kept), add_u64(mul_u64(n, 64 * 1024), 2u << 20));
+     * size), HDF5's own metadata and the last growth step of the in-memory
+     * file, beside the results.  With a sink the file is written on disk
+     * instead: only the summary and HDF5's working memory. */
+    uint64_t image = sink ? hdf5 : add_u64(add_u64(summary, kept), hdf5);
     m->write = add_u64(add_u64(summary, kept), image);
     m->total = run > m->write ? run : m->write;
     return MPSIM_OK;

@@ -25,10 +25,15 @@ typedef struct {
                             sorting scratch of the summary */
     uint64_t fans;     /**< fan-chart histograms: every scenario's total and
                             the per-thread ones of the largest scenario */
-    uint64_t other;    /**< workspaces, block slots, models, summaries */
+    uint64_t other;    /**< workspaces, block slots, models, summaries, and
+                            with a paths sink the driver's round buffer
+                            and the writer's copy of it (each
+                            MPSIM_N_METRICS x one round of doubles a
+                            scenario) and the on-disk writer's memory */
     uint64_t write;    /**< writing the results file afterwards: the results
-                            (with any kept per-path data) and the file's
-                            image in memory */
+                            (with any per-path data kept in memory) and the
+                            file's image in memory, or with a paths sink
+                            only HDF5's working memory (written on disk) */
     uint64_t total;    /**< the peak: the larger of the run (per_path + fans
                             + other) and the write */
 } mps_run_memory;

@@ -240,16 +240,16 @@ int mpsim_sweep_results_stamp(mpsim_sweep_results *r, int argc, char *const *arg
 
 int mpsim_sweep_is_writer(void)
 {
-    /* The serial build has one process, which writes.  An MPI build
-     * answers "rank 0" here (and nowhere else in the sweep code). */
-    return 1;
+    /* The serial build has one process, which writes; under MPI, rank 0
+     * (and nowhere else in the sweep code is this decided). */
+    return mpsim_parallel_rank() == 0;
 }
 
 int mps_sweep_agree(int local)
 {
-    /* One process: its own view.  An MPI build returns the largest value
-     * over ranks (mps_comm_max_int), so that every rank takes the same
-     * branch: a signal that reached one rank, or a journal write that
-     * failed on the writer, stops them all before the next point. */
-    return local;
+    /* One process: its own view.  Under MPI the largest value over
+     * ranks, so that every rank takes the same branch: a signal that
+     * reached one rank, or a journal write that failed on the writer,
+     * stops them all before the next point. */
+    return mpsim_parallel_max(local);
 }

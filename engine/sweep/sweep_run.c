@@ -85,6 +85,12 @@ static char *error_text(const mpsim_errors *e)
 
 static void record_ok(mpsim_sweep_results *r, size_t p, const mpsim_results *res)
 {
+    /* Under MPI only rank 0 (the writer) gets the point's results from
+     * mpsim_run; the other ranks only note that it is done. */
+    if (res == NULL) {
+        r->status[p] = 0;
+        return;
+    }
     const mpsim_scenario_result *sr = &res->scenarios[0];
     double *v = &r->values[p * MPS_SWEEP_N_VALUES];
     for (int m = 0; m < MPSIM_N_METRICS; m++)

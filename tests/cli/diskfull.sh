@@ -67,6 +67,20 @@ for kb in 0 1 4 16 64 $((full_kb / 2)) $((full_kb - 1)); do
   cmp -s "$CWD/out.h5" "$old" || fail "ulimit -f $kb: the existing results file was changed"
   expect_cwd_only "ulimit -f $kb: only the old file" out.h5
 done
+# Several rounds of paths (16384 each), so the limit is met while the run
+# is still going: the run stops there, with nothing left.
+clean_cwd
+mpsim run "$SMALL" --paths 40000 --keep-paths --quiet -o ref40.h5
+expect_rc 0 "reference run, 40000 paths"
+kb40=$(( $(stat -c %s "$CWD/ref40.h5") / 1024 / 2 ))
+clean_cwd
+cp "$old" "$CWD/out.h5"
+limited "$kb40" run "$SMALL" --paths 40000 --keep-paths --quiet -o out.h5
+expect_clean_failure "ulimit -f $kb40 (half of 40000 paths)"
+CHECKS=$((CHECKS + 1))
+cmp -s "$CWD/out.h5" "$old" || fail "ulimit -f $kb40: the existing results file was changed"
+expect_cwd_only "ulimit -f $kb40: only the old file" out.h5
+
 # The message says why, in the system's words (EFBIG from the failed write).
 expect_contains "$ERR" "cannot write the results file" "ulimit -f: the message names the file"
 expect_contains "$ERR" "File too large" "ulimit -f: the message gives the reason"
