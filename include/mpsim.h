@@ -403,6 +403,40 @@ void mpsim_results_print_table(const mpsim_results *r, FILE *out);
 /** The --json summary document of interface.md. */
 void mpsim_results_print_json(const mpsim_results *r, FILE *out);
 
+/* ------------------------------------------------------ reports and export */
+
+/** Writes the analyst's report (docs/report.md) of r to `out`: one
+ *  self-contained HTML page (inline CSS and SVG charts, no scripts, nothing
+ *  fetched) with, per scenario, the headline table, the NPV and BCR
+ *  distributions beside the static values, fan charts, the value
+ *  decomposition and the inputs, then the batch's comparisons and the
+ *  provenance.  Money is in £m, real base-year prices.  MPSIM_ERR_FAIL
+ *  when writing to `out` failed. */
+int mpsim_report_write_html(const mpsim_results *r, FILE *out, mpsim_errors *errs);
+
+/** As mpsim_report_write_html, into the file `path`: built in memory, then
+ *  written to a temporary name beside it and renamed into place, so on
+ *  failure (MPSIM_ERR_FAIL, with a message naming the path and the system's
+ *  reason) nothing is left at `path` and an existing file is untouched. */
+int mpsim_report_write_html_file(const mpsim_results *r, const char *path, mpsim_errors *errs);
+
+/** Writes r's tables as tidy CSV files into the directory `dir` (created
+ *  when missing; its parent must exist): summary.csv, metrics.csv,
+ *  missions.csv, projects.csv, kinds.csv, comparisons.csv,
+ *  comparison_missions.csv, timeseries.csv, and columns.csv naming each
+ *  column's units (docs/report.md).  Each file is written atomically; an
+ *  undefined value is an empty field.  MPSIM_ERR_FAIL on I/O errors. */
+int mpsim_export_csv(const mpsim_results *r, const char *dir, mpsim_errors *errs);
+
+/** Writes the same tables as one Excel workbook (a sheet per table, a
+ *  frozen header row of names and one of units, number formats by unit)
+ *  atomically to `path`.  MPSIM_ERR_FAIL on I/O errors, or when mpsim was
+ *  built without libxlsxwriter (mpsim_export_xlsx_available). */
+int mpsim_export_xlsx(const mpsim_results *r, const char *path, mpsim_errors *errs);
+
+/** 1 when this build can write workbooks (it found libxlsxwriter), else 0. */
+int mpsim_export_xlsx_available(void);
+
 /* ------------------------------------------------------------------ sweeps */
 
 /** A loaded, validated sweep file (docs/sweeps.md): a base scenario, the

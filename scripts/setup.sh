@@ -3,8 +3,12 @@
 # only those that are missing, so rerunning it is quick and changes nothing.
 set -euo pipefail
 
+# libxlsxwriter-dev: `mpsim export --xlsx`; chromium: the report's browser
+# test (tests/cli/report_browser.sh); the python3 modules: the tests that
+# read results from Python and check the exports, and examples/read_results.py.
 packages=(cmake gcc make pkg-config libgsl-dev libhdf5-dev librandom123-dev
-          libyaml-dev libcmocka-dev hdf5-tools)
+          libyaml-dev libcmocka-dev hdf5-tools libxlsxwriter-dev chromium
+          python3-h5py python3-xarray python3-netcdf4 python3-pandas python3-openpyxl)
 # The MPI build (build/mpi, -DMPSIM_MPI=ON): OpenMPI and the OpenMPI flavour
 # of HDF5, which Debian installs beside the serial one.
 packages+=(libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)

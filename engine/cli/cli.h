@@ -120,6 +120,12 @@ int mps_cli_export(const mps_cli_options *o);
  *  without saying why gets a generic message naming the file. */
 int mps_cli_load_all(char *const *paths, size_t n, mpsim_scenario **out, mpsim_errors *errs);
 
+/** Reads a results file that may come from anywhere (show.c): first in a
+ *  child process, so a file that crashes or hangs libhdf5 is reported as
+ *  bad input (MPSIM_ERR_INPUT, exit 2) instead of taking mpsim down, then,
+ *  once the child read it cleanly, here.  *out is NULL on failure. */
+int mps_cli_read_results(const char *path, mpsim_results **out, mpsim_errors *errs);
+
 /** Frees n scenarios (NULL entries allowed). */
 void mps_cli_free_all(mpsim_scenario **s, size_t n);
 

@@ -282,14 +282,21 @@ static int probe_in_child(const char *path, mpsim_errors *errs)
     return status;
 }
 
+int mps_cli_read_results(const char *path, mpsim_results **out, mpsim_errors *errs)
+{
+    *out = NULL;
+    int status = probe_in_child(path, errs);
+    if (status == MPSIM_OK)
+        status = mpsim_results_read_hdf5(path, out, errs);
+    return status;
+}
+
 int mps_cli_show(const mps_cli_options *o)
 {
     mpsim_errors errs;
     mpsim_errors_init(&errs);
     mpsim_results *r = NULL;
-    int status = probe_in_child(o->inputs[0], &errs);
-    if (status == MPSIM_OK)
-        status = mpsim_results_read_hdf5(o->inputs[0], &r, &errs);
+    int status = mps_cli_read_results(o->inputs[0], &r, &errs);
     if (status != MPSIM_OK) {
         mps_cli_report_errors(&errs, "reading the results file");
     } else if (o->json) {
