@@ -97,7 +97,10 @@ typedef struct {
     uint64_t seed;   /**< used when seed_set, else the first scenario's */
     int seed_set;
     int threads;     /**< OpenMP threads; 0 = the OpenMP default */
-    int keep_paths;  /**< keep per-path metrics in the results */
+    /** Keep every path's metrics in the results (paths[] of each scenario):
+     *  15 doubles a path a scenario, however many paths, and the quantiles
+     *  are then exact.  For large runs, hand them to paths_sink instead. */
+    int keep_paths;
     /** Called now and then from the driving thread; may be NULL. */
     void (*progress)(void *ctx, uint64_t paths_done, uint64_t paths_total);
     void *progress_ctx;
@@ -110,7 +113,8 @@ typedef struct {
     uint64_t max_memory;
     /** 1: keep every path's metrics for exact quantiles (model.md section
      *  10) whatever the number of paths; -1: always stream them; 0: exact
-     *  up to MPSIM_EXACT_PATHS paths and streamed beyond
+     *  up to MPSIM_EXACT_PATHS paths and streamed beyond (always exact with
+     *  keep_paths)
      *  (docs/parallel-runs.md gives the streamed error bound). */
     int exact_quantiles;
     /** When > 0: run rounds of paths until the relative standard error of

@@ -145,11 +145,37 @@ static void test_sink_error_stops_the_run(void **state)
     free(log.seen[1]);
 }
 
+/* keep_paths hands every path's metrics to the caller, so the run keeps
+ * them whatever it would otherwise stream (asked here with
+ * exact_quantiles = -1, as beyond MPSIM_EXACT_PATHS), and its quantiles
+ * are then exact. */
+static void test_keep_paths_never_streamed(void **state)
+{
+    (void)state;
+    mpsim_scenario *s = mps_test_load(yaml_a);
+    mpsim_run_options o;
+    memset(&o, 0, sizeof o);
+    o.paths = 3000;
+    o.paths_set = 1;
+    o.keep_paths = 1;
+    o.exact_quantiles = -1;
+    mpsim_errors e;
+    mpsim_errors_init(&e);
+    mpsim_results *r = NULL;
+    assert_int_equal(mpsim_run(&s, 1, &o, &r, &e), MPSIM_OK);
+    assert_int_equal(r->quantiles_exact, 1);
+    assert_int_equal(r->scenarios[0].n_paths_kept, 3000);
+    assert_non_null(r->scenarios[0].paths[MPSIM_M_NPV]);
+    mpsim_results_free(r);
+    mpsim_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sink_sees_every_path_once),
         cmocka_unit_test(test_sink_error_stops_the_run),
+        cmocka_unit_test(test_keep_paths_never_streamed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,8 +78,11 @@ void mps_accum_free(mps_accum *a);
 /** Relative standard error of the mean NPV so far (NaN when undefined). */
 double mps_accum_npv_rse(const mps_accum *a, int antithetic);
 
-/** Fills res (already described) with the dynamic appraisal from a. */
-int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic);
+/** Fills res (already described) with the dynamic appraisal from a.  With
+ *  exact quantiles the metrics are sorted on `threads` OpenMP threads, one
+ *  scratch array of a->paths doubles each; the results do not depend on
+ *  the number. */
+int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic, int threads);
 
 /** Moves the per-path metric arrays into res (a no longer owns them). */
 void mps_accum_keep_paths(mps_accum *a, mpsim_scenario_result *res);

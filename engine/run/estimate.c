@@ -41,6 +41,10 @@ static uint64_t mul_u64(uint64_t a, uint64_t b)
 
 int mps_run_streamed(uint64_t paths, const mpsim_run_options *opt)
 {
+    /* keep_paths hands the per-path arrays to the caller, so they are kept
+     * whatever the number of paths, and then serve the exact quantiles. */
+    if (opt && opt->keep_paths)
+        return 0;
     const int want = opt ? opt->exact_quantiles : 0;
     return want < 0 || (want == 0 && paths > MPSIM_EXACT_PATHS);
 }
@@ -118,11 +122,12 @@ int mps_run_estimate_parts(mpsim_scenario *const *scenarios, size_t n,
     m->paths = paths;
     m->threads = threads;
 
-    /* Exact quantiles keep every path's metrics, and the summary sorts one
-     * metric at a time into a scratch array; streamed runs keep neither but
-     * a fine histogram per metric (per thread and in total). */
+    /* Exact quantiles keep every path's metrics, and the summary sorts the
+     * metrics on the run's threads, a scratch array each; streamed runs
+     * keep neither but a fine histogram per metric (per thread and in
+     * total). */
     const int streamed = mps_run_streamed(paths, opt);
-    m->per_path = streamed ? 0 : mul_u64(paths, sizeof(double));
+    m->per_path = streamed ? 0 : mul_u64(mul_u64(paths, sizeof(double)), (uint64_t)threads);
     uint64_t thread_fans = 0, thread_other = 0;
     /* What the results hold once the run is over (without per-path data),
      * and the per-path data kept with --keep-paths. */

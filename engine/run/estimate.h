@@ -46,7 +46,8 @@ int mps_run_threads(uint64_t paths, int requested);
 
 /** 1 when a run of `paths` paths under opt streams its quantiles (no
  *  per-path arrays): when opt asks for it (exact_quantiles < 0), or beyond
- *  MPSIM_EXACT_PATHS unless it asks for exact ones (exact_quantiles > 0). */
+ *  MPSIM_EXACT_PATHS unless it asks for exact ones (exact_quantiles > 0);
+ *  never with keep_paths, whose arrays serve exact quantiles. */
 int mps_run_streamed(uint64_t paths, const mpsim_run_options *opt);
 
 /** Fills *m for running scenarios[0..n-1] under opt (opt may be NULL).

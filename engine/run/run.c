@@ -476,7 +476,8 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
         r->target_se = d.target_rse;
         r->target_se_reached = d.target_rse > 0.0 ? reached : 0;
         for (size_t k = 0; ok && k < n; k++)
-            ok = mps_accum_summarise(&d.acc[k], &r->scenarios[k], d.antithetic) == MPSIM_OK;
+            ok = mps_accum_summarise(&d.acc[k], &r->scenarios[k], d.antithetic, d.threads) ==
+                 MPSIM_OK;
         if (ok && n > 1) {
             r->n_comparisons = n - 1;
             r->comparisons = calloc(n - 1, sizeof *r->comparisons);

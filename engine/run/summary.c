@@ -186,34 +186,50 @@ static int summarise_series(const mps_accum *a, mpsim_scenario_result *res)
     return MPSIM_OK;
 }
 
-/* Exact statistics from the per-path arrays (model.md section 10). */
-static int summarise_exact(mps_accum *a, mpsim_scenario_result *res)
+/* Exact statistics of metric k from its per-path array; `sorted` is
+ * scratch for a->paths values. */
+static int summarise_metric(const mps_accum *a, int k, double *sorted, mpsim_scenario_result *res)
 {
     const uint64_t n = a->paths;
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
-    if (!sorted)
-        return MPSIM_ERR_FAIL;
-    int status = MPSIM_OK;
     size_t n_def = 0;
-    for (int k = 0; k < MPSIM_N_METRICS && status == MPSIM_OK; k++) {
-        double st[MPSIM_N_STATS];
-        mps_stats_summarise(a->metric[k], n, sorted, &n_def, st);
-        for (int q = MPSIM_STAT_P1; q < MPSIM_N_STATS; q++)
-            res->stats[k][q] = st[q];
-        if (k == MPSIM_M_NPV) {
-            /* sorted holds npv ascending: the shortfall and its distribution. */
-            size_t tail = (size_t)ceil(0.05 * (double)n_def);
-            double sum = 0.0;
-            for (size_t i = 0; i < tail; i++)
-                sum += sorted[i];
-            res->expected_shortfall_5 = tail ? sum / (double)tail : NAN;
-            status = mps_distribution_fill(&res->dist_npv, sorted, n_def);
-        } else if (k == MPSIM_M_BCR) {
-            status = mps_distribution_fill(&res->dist_bcr, sorted, n_def);
-        }
+    double st[MPSIM_N_STATS];
+    mps_stats_summarise(a->metric[k], n, sorted, &n_def, st);
+    for (int q = MPSIM_STAT_P1; q < MPSIM_N_STATS; q++)
+        res->stats[k][q] = st[q];
+    if (k == MPSIM_M_NPV) {
+        /* sorted holds npv ascending: the shortfall and its distribution. */
+        size_t tail = (size_t)ceil(0.05 * (double)n_def);
+        double sum = 0.0;
+        for (size_t i = 0; i < tail; i++)
+            sum += sorted[i];
+        res->expected_shortfall_5 = tail ? sum / (double)tail : NAN;
+        return mps_distribution_fill(&res->dist_npv, sorted, n_def);
     }
-    free(sorted);
-    return status;
+    if (k == MPSIM_M_BCR)
+        return mps_distribution_fill(&res->dist_bcr, sorted, n_def);
+    return MPSIM_OK;
+}
+
+/* Exact statistics from the per-path arrays (model.md section 10).  The
+ * metrics are sorted side by side, one scratch array per thread: each
+ * metric's statistics depend only on its own array, so the results do not
+ * depend on the threads, and the sort no longer runs on one core after
+ * the parallel part of the run (it was most of the serial tail). */
+static int summarise_exact(mps_accum *a, mpsim_scenario_result *res, int threads)
+{
+    const uint64_t n = a->paths;
+    int failed = 0;
+#pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(| : failed)
+    {
+        double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+        failed |= sorted == NULL;
+#pragma omp for schedule(dynamic, 1)
+        for (int k = 0; k < MPSIM_N_METRICS; k++)
+            if (sorted != NULL)
+                failed |= summarise_metric(a, k, sorted, res) != MPSIM_OK;
+        free(sorted);
+    }
+    return failed ? MPSIM_ERR_FAIL : MPSIM_OK;
 }
 
 /* Quantiles, shortfall and distributions from the metric histograms. */
@@ -235,7 +251,7 @@ static int summarise_streamed(const mps_accum *a, mpsim_scenario_result *res)
     return MPSIM_OK;
 }
 
-int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic)
+int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic, int threads)
 {
     const uint64_t n = a->paths;
     res->has_dynamic = 1;
@@ -261,7 +277,7 @@ int mps_accum_summarise(mps_accum *a, mpsim_scenario_result *res, int antithetic
     res->p_bcr_above_1 =
         a->tally.bcr_defined ? (double)a->tally.bcr_above_1 / (double)a->tally.bcr_defined : NAN;
     res->p_npv_negative = (double)a->tally.npv_negative / (double)n;
-    int status = a->streamed ? summarise_streamed(a, res) : summarise_exact(a, res);
+    int status = a->streamed ? summarise_streamed(a, res) : summarise_exact(a, res, threads);
 
     const double e_pvb = res->stats[MPSIM_M_PV_BENEFITS][MPSIM_STAT_MEAN];
     const double e_pvc = res->stats[MPSIM_M_PVC][MPSIM_STAT_MEAN];
