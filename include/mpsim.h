@@ -735,6 +735,83 @@ typedef struct {
 int mpsim_evppi(const double *nb, size_t n, size_t d, const mpsim_evppi_spec *spec,
                 mpsim_voi_result *out, mpsim_errors *errs);
 
+/** Options of mpsim_sensitivity_run.  Zero-initialise, then set what the
+ *  user gave. */
+typedef struct {
+    const char *const *inputs; /**< key paths of the studied inputs; NULL: all */
+    size_t n_inputs;
+    const char *const *outputs; /**< output names (docs/sensitivity.md); NULL: defaults */
+    size_t n_outputs;
+    uint64_t samples;           /**< base samples N when samples_set */
+    int samples_set;
+    uint64_t seed;              /**< when seed_set, else the first scenario's */
+    int seed_set;
+    int threads;                /**< OpenMP threads; 0 = the OpenMP default */
+    unsigned bootstrap;         /**< 0 = MPSIM_SENS_BOOTSTRAP */
+    /** When non-NULL and it becomes non-zero, the analysis stops with
+     *  MPSIM_ERR_INTERRUPTED. */
+    const volatile sig_atomic_t *cancel;
+} mpsim_sensitivity_options;
+
+/** The sensitivity analysis of a batch of scenarios (opaque). */
+typedef struct mpsim_sensitivity mpsim_sensitivity;
+
+/** The sensitivity analysis of scenarios on the portfolio model
+ *  (docs/sensitivity.md): per scenario, Sobol' indices of the studied
+ *  inputs for the chosen outputs, the tornado and switching values; with
+ *  several scenarios (alternatives), EVPI and EVPPI.  Costs
+ *  N (k + 2) paths for the indices and about N (2k + 1 + 30k) more for the
+ *  tornado and switching values.  MPSIM_ERR_INPUT for unknown or fixed
+ *  inputs, unknown outputs or too few samples (nothing computed). */
+int mpsim_sensitivity_run(mpsim_scenario *const *scenarios, size_t n,
+                          const mpsim_sensitivity_options *o, mpsim_sensitivity **out,
+                          mpsim_errors *errs);
+/** Sets the root attributes created (now, UTC) and command_line. */
+int mpsim_sensitivity_stamp(mpsim_sensitivity *r, int argc, char *const *argv);
+/** Writes the sensitivity file atomically (temporary name, fsync, rename). */
+int mpsim_sensitivity_write_hdf5(const mpsim_sensitivity *r, const char *path,
+                                 mpsim_errors *errs);
+/** A readable summary: per scenario the tornado, the indices and the
+ *  switching values; then the value of information. */
+void mpsim_sensitivity_print_table(const mpsim_sensitivity *r, FILE *out);
+/** The same as one JSON document (docs/sensitivity.md). */
+void mpsim_sensitivity_print_json(const mpsim_sensitivity *r, FILE *out);
+void mpsim_sensitivity_free(mpsim_sensitivity *r); /* accepts NULL */
+
+/* ------------------------------------------------------ reports and export */
+
+/** Writes the analyst's report (docs/report.md) of r to `out`: one
+ *  self-contained HTML page (inline CSS and SVG charts, no scripts, nothing
+ *  fetched) with, per scenario, the headline table, the NPV and BCR
+ *  distributions beside the static values, fan charts, the value
+ *  decomposition and the inputs, then the batch's comparisons and the
+ *  provenance.  Money is in £m, real base-year prices.  MPSIM_ERR_FAIL
+ *  when writing to `out` failed. */
+int mpsim_report_write_html(const mpsim_results *r, FILE *out, mpsim_errors *errs);
+
+/** As mpsim_report_write_html, into the file `path`: built in memory, then
+ *  written to a temporary name beside it and renamed into place, so on
+ *  failure (MPSIM_ERR_FAIL, with a message naming the path and the system's
+ *  reason) nothing is left at `path` and an existing file is untouched. */
+int mpsim_report_write_html_file(const mpsim_results *r, const char *path, mpsim_errors *errs);
+
+/** Writes r's tables as tidy CSV files into the directory `dir` (created
+ *  when missing; its parent must exist): summary.csv, metrics.csv,
+ *  missions.csv, projects.csv, kinds.csv, comparisons.csv,
+ *  comparison_missions.csv, timeseries.csv, and columns.csv naming each
+ *  column's units (docs/report.md).  Each file is written atomically; an
+ *  undefined value is an empty field.  MPSIM_ERR_FAIL on I/O errors. */
+int mpsim_export_csv(const mpsim_results *r, const char *dir, mpsim_errors *errs);
+
+/** Writes the same tables as one Excel workbook (a sheet per table, a
+ *  frozen header row of names and one of units, number formats by unit)
+ *  atomically to `path`.  MPSIM_ERR_FAIL on I/O errors, or when mpsim was
+ *  built without libxlsxwriter (mpsim_export_xlsx_available). */
+int mpsim_export_xlsx(const mpsim_results *r, const char *path, mpsim_errors *errs);
+
+/** 1 when this build can write workbooks (it found libxlsxwriter), else 0. */
+int mpsim_export_xlsx_available(void);
+
 #ifdef __cplusplus
 }
 #endif

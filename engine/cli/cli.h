@@ -33,7 +33,8 @@ typedef enum {
     MPS_CMD_SWEEP = 1u << 4,
     MPS_CMD_MERGE = 1u << 5,
     MPS_CMD_REPORT = 1u << 6,
-    MPS_CMD_EXPORT = 1u << 7
+    MPS_CMD_EXPORT = 1u << 7,
+    MPS_CMD_SENSITIVITY = 1u << 8
 } mps_cli_command;
 
 /** Everything the user asked for on the command line. */
@@ -66,6 +67,10 @@ typedef struct {
     int quiet;
     int resolved; /**< validate --resolved: print each scenario after `extends` merging */
     int help; /**< COMMAND --help was given */
+    const char *sens_inputs;  /**< sensitivity --inputs: comma-separated key paths, or NULL */
+    const char *sens_outputs; /**< sensitivity --outputs: comma-separated names, or NULL */
+    uint64_t samples;         /**< sensitivity --samples N, when samples_set */
+    int samples_set;
 } mps_cli_options;
 
 /** Parses argv[2..] for the command named argv[1] (which the caller has
@@ -112,6 +117,7 @@ int mps_cli_sweep(const mps_cli_options *o, int argc, char **argv);
 int mps_cli_merge(const mps_cli_options *o, int argc, char **argv);
 int mps_cli_report(const mps_cli_options *o);
 int mps_cli_export(const mps_cli_options *o);
+int mps_cli_sensitivity(const mps_cli_options *o, int argc, char **argv);
 
 /** Loads every file in paths[0..n-1], collecting every file's errors in
  *  errs (so one bad file does not hide another's mistakes).  Returns

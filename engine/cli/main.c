@@ -78,6 +78,9 @@ static int dispatch(int argc, char **argv)
         case MPS_CMD_EXPORT:
             rc = mps_cli_export(&o);
             break;
+        case MPS_CMD_SENSITIVITY:
+            rc = mps_cli_sensitivity(&o, argc, argv);
+            break;
         }
     }
     mps_cli_options_free(&o);

@@ -31,6 +31,9 @@ typedef enum {
     OPT_COMPRESSION,
     OPT_CSV,
     OPT_XLSX,
+    OPT_INPUTS,
+    OPT_OUTPUTS,
+    OPT_SAMPLES,
     OPT_HELP
 } opt_id;
 
@@ -44,14 +47,15 @@ typedef struct {
 
 #define ALL_COMMANDS                                                                           \
     (MPS_CMD_RUN | MPS_CMD_STATIC | MPS_CMD_VALIDATE | MPS_CMD_SHOW | MPS_CMD_SWEEP |            \
-     MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT)
+     MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT | MPS_CMD_SENSITIVITY)
 #define RUNS (MPS_CMD_RUN | MPS_CMD_SWEEP)
+#define SENS MPS_CMD_SENSITIVITY
 
 static const opt_spec opt_table[] = {
-    {"output", 'o', 1, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT, OPT_OUTPUT},
+    {"output", 'o', 1, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT | SENS, OPT_OUTPUT},
     {"paths", 0, 1, RUNS, OPT_PATHS},
-    {"seed", 0, 1, RUNS, OPT_SEED},
-    {"threads", 0, 1, RUNS, OPT_THREADS},
+    {"seed", 0, 1, RUNS | SENS, OPT_SEED},
+    {"threads", 0, 1, RUNS | SENS, OPT_THREADS},
     {"max-memory", 0, 1, RUNS, OPT_MAX_MEMORY},
     {"keep-paths", 0, 0, MPS_CMD_RUN, OPT_KEEP_PATHS},
     {"exact-quantiles", 0, 0, MPS_CMD_RUN, OPT_EXACT_QUANTILES},
@@ -63,8 +67,11 @@ static const opt_spec opt_table[] = {
     {"compression", 0, 1, MPS_CMD_RUN, OPT_COMPRESSION},
     {"csv", 0, 1, MPS_CMD_EXPORT, OPT_CSV},
     {"xlsx", 0, 1, MPS_CMD_EXPORT, OPT_XLSX},
+    {"inputs", 0, 1, SENS, OPT_INPUTS},
+    {"outputs", 0, 1, SENS, OPT_OUTPUTS},
+    {"samples", 0, 1, SENS, OPT_SAMPLES},
     {"json", 0, 0, ALL_COMMANDS, OPT_JSON},
-    {"quiet", 'q', 0, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT, OPT_QUIET},
+    {"quiet", 'q', 0, RUNS | MPS_CMD_MERGE | MPS_CMD_REPORT | MPS_CMD_EXPORT | SENS, OPT_QUIET},
     {"resolved", 0, 0, MPS_CMD_VALIDATE, OPT_RESOLVED},
     {"help", 'h', 0, ALL_COMMANDS, OPT_HELP},
 };
@@ -82,6 +89,7 @@ static const struct {
     {"merge", MPS_CMD_MERGE},
     {"report", MPS_CMD_REPORT},
     {"export", MPS_CMD_EXPORT},
+    {"sensitivity", MPS_CMD_SENSITIVITY},
 };
 
 mps_cli_command mps_cli_command_from_name(const char *name)
@@ -249,6 +257,26 @@ static int apply_option(mps_cli_options *o, const opt_spec *spec, const char *sh
             return usage_error(o, err, "%s needs a file name", shown);
         o->xlsx_file = value;
         break;
+    case OPT_INPUTS:
+    case OPT_OUTPUTS:
+        if (value[0] == '\0')
+            return usage_error(o, err, "%s needs a comma-separated list", shown);
+        if (spec->id == OPT_INPUTS)
+            o->sens_inputs = value;
+        else
+            o->sens_outputs = value;
+        break;
+    case OPT_SAMPLES:
+        /* The minimum is the library's (MPSIM_SOBOL_MIN_SAMPLES), checked
+         * there with the reason. */
+        if (parse_u64(value, &v) != 0 || v == 0)
+            return usage_error(o, err,
+                               "%s must be a positive whole number of base samples written in "
+                               "digits, not '%s'",
+                               shown, value);
+        o->samples = v;
+        o->samples_set = 1;
+        break;
     case OPT_JSON:
         o->json = 1;
         break;
@@ -379,6 +407,10 @@ int mps_cli_parse(int argc, char **argv, mps_cli_command cmd, mps_cli_options *o
                                o->n_inputs == 0 ? "none" : "several");
         if (cmd == MPS_CMD_EXPORT && o->csv_dir == NULL && o->xlsx_file == NULL)
             return usage_error(o, err, "say what to write: --csv DIR, --xlsx FILE or both");
+        break;
+    case MPS_CMD_SENSITIVITY:
+        if (o->n_inputs == 0)
+            return usage_error(o, err, "give at least one scenario file");
         break;
     case MPS_CMD_MERGE:
         if (o->n_inputs == 0)

@@ -11,6 +11,14 @@
  * x = L z, and the input's value is its marginal's quantile at Phi(x_i).
  * Because every score still comes from its owner's stream, a correlation
  * changes the draws of the inputs it names and of no other.
+ *
+ * A sensitivity analysis may override inputs on a workspace
+ * (mps_workspace_set_overrides): an input set by a unit coordinate u takes
+ * its marginal's quantile at u, or, in the copula, the independent score
+ * Phi^-1(u) in place of its stream's draw, before the Cholesky mix; an
+ * input set to a value takes that value on every path (after the mix, so
+ * the other correlated inputs keep their own draws).  Without overrides
+ * (the default, NULL) nothing here changes.
  */
 #include <math.h>
 
@@ -54,6 +62,14 @@ static void draw_copula(const mps_model *m, uint64_t seed, uint64_t path, mps_wo
     const mps_model_copula *cp = &m->copula;
     const int n = cp->n;
     for (int i = 0; i < n; i++) {
+        const mps_input_override *o =
+            w->overrides != NULL
+                ? &w->overrides[mps_model_input_slot(m, &m->s->correlations.inputs[i])]
+                : NULL;
+        if (o != NULL && o->mode == MPS_OVERRIDE_UNIT) {
+            w->corr_z[i] = gsl_cdf_ugaussian_Pinv(o->value);
+            continue;
+        }
         mps_rng_seat(w->rng, seed, path, cp->key[i]);
         w->corr_z[i] = gsl_ran_ugaussian(w->rng);
     }
@@ -66,13 +82,83 @@ static void draw_copula(const mps_model *m, uint64_t seed, uint64_t path, mps_wo
     }
 }
 
-/* An input's value: the copula's when it is correlated, else its own draw. */
-static double input(const mps_dist *d, int corr, const mps_workspace *w, uint64_t seed,
-                    uint64_t path, uint64_t key)
+/* The marginal's quantile at a unit coordinate, kept below 1 so that an
+ * unbounded marginal stays finite. */
+static double unit_value(const mps_dist *d, double u)
 {
+    const double top = 1.0 - 1.1102230246251565e-16; /* 1 - 2^-53 */
+    return mps_dist_quantile(d, u < top ? u : top);
+}
+
+/* An input's value: an override's when one is set, the copula's when it
+ * is correlated, else its own draw. */
+static double input(const mps_dist *d, int corr, const mps_workspace *w, uint64_t seed,
+                    uint64_t path, uint64_t key, int slot)
+{
+    if (w->overrides != NULL) {
+        const mps_input_override *o = &w->overrides[slot];
+        if (o->mode == MPS_OVERRIDE_VALUE)
+            return o->value;
+        if (o->mode == MPS_OVERRIDE_UNIT && corr < 0)
+            return unit_value(d, o->value);
+    }
     if (corr >= 0)
         return w->corr_value[corr];
     return draw(d, w->rng, seed, path, key);
+}
+
+/* Override slots: four per project (overrun, delay, benefit level,
+ * prevention effect), then one per category and regime of multipliers
+ * (regime 0 for a category drawn once for every regime), then
+ * crowding-in. */
+enum { SLOT_OVERRUN, SLOT_DELAY, SLOT_BENEFIT, SLOT_PREVENTION, SLOTS_PER_PROJECT };
+
+static int slot_multiplier(const mps_model *m, int c, int r)
+{
+    return SLOTS_PER_PROJECT * m->n_projects + c * m->econ.n_regimes + r;
+}
+
+static int slot_chi(const mps_model *m)
+{
+    return SLOTS_PER_PROJECT * m->n_projects + MPS_N_CATEGORIES * m->econ.n_regimes;
+}
+
+int mps_model_n_input_slots(const mps_model *m)
+{
+    return slot_chi(m) + 1;
+}
+
+int mps_model_input_slot(const mps_model *m, const mps_input_ref *ref)
+{
+    switch (ref->kind) {
+    case MPS_INPUT_OVERRUN:
+    case MPS_INPUT_DELAY:
+    case MPS_INPUT_BENEFIT:
+    case MPS_INPUT_PREVENTION:
+        if (ref->project < 0 || ref->project >= m->n_projects)
+            return -1;
+        return SLOTS_PER_PROJECT * ref->project +
+               (ref->kind == MPS_INPUT_OVERRUN   ? SLOT_OVERRUN
+                : ref->kind == MPS_INPUT_DELAY   ? SLOT_DELAY
+                : ref->kind == MPS_INPUT_BENEFIT ? SLOT_BENEFIT
+                                                 : SLOT_PREVENTION);
+    case MPS_INPUT_MULTIPLIER: {
+        int c = ref->category, mode = c >= 0 && c < MPS_N_CATEGORIES ? m->econ.mult_mode[c] : 0;
+        if (mode == 1 && ref->regime < 0)
+            return slot_multiplier(m, c, 0);
+        if (mode == 2 && ref->regime >= 0 && ref->regime < m->econ.n_regimes)
+            return slot_multiplier(m, c, ref->regime);
+        return -1;
+    }
+    case MPS_INPUT_CROWDING_IN:
+        return m->econ.present ? slot_chi(m) : -1;
+    }
+    return -1;
+}
+
+void mps_workspace_set_overrides(mps_workspace *w, const mps_input_override *overrides)
+{
+    w->overrides = overrides;
 }
 
 static void draw_economy(const mps_model *m, uint64_t seed, uint64_t path, mps_workspace *w)
@@ -86,7 +172,7 @@ static void draw_economy(const mps_model *m, uint64_t seed, uint64_t path, mps_w
         switch (e->mult_mode[c]) {
         case 1: {
             double v = input(e->mult_dist[c * nr], e->mult_corr[c * nr], w, seed, path,
-                             e->mult_key[c * nr]);
+                             e->mult_key[c * nr], slot_multiplier(m, c, 0));
             for (int r = 0; r < nr; r++)
                 mc[r] = v;
             break;
@@ -94,7 +180,7 @@ static void draw_economy(const mps_model *m, uint64_t seed, uint64_t path, mps_w
         case 2:
             for (int r = 0; r < nr; r++)
                 mc[r] = input(e->mult_dist[c * nr + r], e->mult_corr[c * nr + r], w, seed, path,
-                              e->mult_key[c * nr + r]);
+                              e->mult_key[c * nr + r], slot_multiplier(m, c, r));
             break;
         case 3:
             for (int r = 0; r < nr; r++)
@@ -106,7 +192,9 @@ static void draw_economy(const mps_model *m, uint64_t seed, uint64_t path, mps_w
             break;
         }
     }
-    w->chi = e->present ? input(&se->crowding_in, e->chi_corr, w, seed, path, e->key_chi) : 0.0;
+    w->chi = e->present
+                 ? input(&se->crowding_in, e->chi_corr, w, seed, path, e->key_chi, slot_chi(m))
+                 : 0.0;
     /* Spend G of category c in regime r adds (m_{c,r} + chi m_{CDEL,r}) G
      * in all (model.md section 6: public spend plus the private
      * co-investment chi G it crowds in, which takes the capital multiplier). */
@@ -127,14 +215,18 @@ void mps_path_inputs(const mps_model *m, uint64_t seed, uint64_t path, mps_works
     for (int k = 0; k < m->n_projects; k++) {
         const mps_project *p = &s->projects[k];
         const mps_model_project *mp = &m->projects[k];
-        double o = input(&p->overrun, mp->corr_overrun, w, seed, path, mp->key_overrun);
-        double d = input(&p->delay, mp->corr_delay, w, seed, path, mp->key_delay);
-        double b = p->has_benefits
-                       ? input(&p->annual, mp->corr_benefit, w, seed, path, mp->key_benefit)
-                       : 0.0;
+        const int slot = SLOTS_PER_PROJECT * k;
+        double o = input(&p->overrun, mp->corr_overrun, w, seed, path, mp->key_overrun,
+                         slot + SLOT_OVERRUN);
+        double d = input(&p->delay, mp->corr_delay, w, seed, path, mp->key_delay,
+                         slot + SLOT_DELAY);
+        double b = p->has_benefits ? input(&p->annual, mp->corr_benefit, w, seed, path,
+                                           mp->key_benefit, slot + SLOT_BENEFIT)
+                                   : 0.0;
         mps_project_inputs(&w->ps[k], o, mp->offset, d, b, m->horizon);
         w->ps[k].effect = p->has_prevention ? input(&p->prev_effect, mp->corr_prevention, w, seed,
-                                                    path, mp->key_prevention)
+                                                    path, mp->key_prevention,
+                                                    slot + SLOT_PREVENTION)
                                             : 0.0;
     }
     draw_economy(m, seed, path, w);

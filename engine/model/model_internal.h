@@ -221,6 +221,7 @@ struct mps_workspace {
     double chi;                 /* crowding-in of this path */
     double *corr_z;             /* [copula n] independent normal scores */
     double *corr_value;         /* [copula n] correlated inputs' values */
+    const mps_input_override *overrides; /* sensitivity analysis: [input slots] or NULL */
     unsigned char *success;     /* [n_projects] */
     double *project_pv;         /* [n_projects * MPS_N_PROJECT_PV] */
     int *mission_year;          /* [n_missions] */

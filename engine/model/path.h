@@ -92,6 +92,32 @@ const double *mps_model_df(const mps_model *m, mps_benefit_type type);
 mps_workspace *mps_workspace_alloc(const mps_model *m);
 void mps_workspace_free(mps_workspace *w); /* accepts NULL */
 
+/** How a sensitivity analysis sets one uncertain input on a workspace's
+ *  paths (docs/sensitivity.md, "The portfolio model"). */
+typedef enum {
+    MPS_OVERRIDE_NONE = 0,  /**< drawn as usual */
+    /** value = u in (0, 1): the marginal's quantile at u; for an input in
+     *  the Gaussian copula, its independent normal score is Phi^-1(u) in
+     *  place of its stream's draw, before the Cholesky mix */
+    MPS_OVERRIDE_UNIT = 1,
+    MPS_OVERRIDE_VALUE = 2  /**< the input takes `value` on every path */
+} mps_override_mode;
+
+/** One input's override. */
+typedef struct {
+    int mode;     /**< mps_override_mode */
+    double value;
+} mps_input_override;
+
+/** Slots of an override table of m: one per input the model draws. */
+int mps_model_n_input_slots(const mps_model *m);
+/** The slot of the input `ref` names (ref->key_path unused), or -1 when m
+ *  does not draw it (a project without benefits, PDEL copying RDEL, ...). */
+int mps_model_input_slot(const mps_model *m, const mps_input_ref *ref);
+/** Makes w's paths use `overrides` ([mps_model_n_input_slots], owned by
+ *  the caller, read at each mps_path_run); NULL (the default) for none. */
+void mps_workspace_set_overrides(mps_workspace *w, const mps_input_override *overrides);
+
 /** Simulates and appraises path `path` under `seed`. */
 const mps_path_result *mps_path_run(const mps_model *m, uint64_t seed, uint64_t path,
                                     mps_workspace *w);
