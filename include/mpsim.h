@@ -24,13 +24,15 @@
 extern "C" {
 #endif
 
+/** The library's version (major.minor.patch); the shared library's
+ *  SONAME carries the major number (libmpsim.so.0). */
 #define MPSIM_VERSION_STRING "0.1.0"
 /** Version of the results file layout and of the --json summary. */
 #define MPSIM_FORMAT_VERSION 1
 
 /** Status codes; their values are also the command line's exit statuses. */
 typedef enum {
-    MPSIM_OK = 0,
+    MPSIM_OK = 0,        /**< success */
     MPSIM_ERR_FAIL = 1,  /**< any failure other than bad input (I/O, memory) */
     MPSIM_ERR_INPUT = 2, /**< bad input or usage: nothing was written */
     MPSIM_ERR_INTERRUPTED = 3 /**< cancelled through mpsim_run_options.cancel */
@@ -41,20 +43,21 @@ typedef enum {
 /** One diagnostic.  line and column are 1-based, 0 when not known;
  *  key_path is "" when the error is about the whole file. */
 typedef struct {
-    char *file;
-    int line;
-    int column;
-    char *key_path;
-    char *message;
+    char *file;     /**< the input file, as given; NULL when none */
+    int line;       /**< 1-based; 0 when not known */
+    int column;     /**< 1-based; 0 when not known */
+    char *key_path; /**< e.g. "missions[0].projects[1].cost"; "" for the whole file */
+    char *message;  /**< what is wrong, in a sentence */
 } mpsim_error;
 
 /** A growable list of diagnostics.  Zero-initialise or call _init. */
 typedef struct {
-    mpsim_error *items;
+    mpsim_error *items; /**< [count] diagnostics, in the order found */
     size_t count;
-    size_t capacity;
+    size_t capacity;    /**< entries allocated */
 } mpsim_errors;
 
+/** Makes e an empty list (the same as zero-initialising it). */
 void mpsim_errors_init(mpsim_errors *e);
 /** Frees every entry; the list is empty and reusable afterwards. */
 void mpsim_errors_clear(mpsim_errors *e);
@@ -82,7 +85,9 @@ int mpsim_scenario_load(const char *path, mpsim_scenario **out, mpsim_errors *er
 /** As _load, from a buffer; `file` names it in error messages. */
 int mpsim_scenario_load_buffer(const char *text, size_t len, const char *file,
                                mpsim_scenario **out, mpsim_errors *errs);
-void mpsim_scenario_free(mpsim_scenario *s); /* accepts NULL */
+/** Frees a scenario; accepts NULL. */
+void mpsim_scenario_free(mpsim_scenario *s);
+/** The scenario's `name`; owned by s. */
 const char *mpsim_scenario_name(const mpsim_scenario *s);
 /** The scenario after `extends` merging, as YAML text that loads as the
  *  same scenario (comments are not kept); owned by s. */
@@ -187,10 +192,12 @@ typedef enum {
 
 /** Names as they appear in JSON and HDF5 ("npv", "p50", ...). */
 extern const char *const mpsim_metric_names[MPSIM_N_METRICS];
+/** Names of the statistics as they appear in JSON and HDF5 ("mean", "p50", ...). */
 extern const char *const mpsim_stat_names[MPSIM_N_STATS];
 
 /** Components of the decomposition, in this order. */
 enum { MPSIM_D_DIRECT, MPSIM_D_SPILLOVERS, MPSIM_D_SAVINGS, MPSIM_D_WIDER_ECONOMY, MPSIM_N_DECOMP };
+/** Names of the components ("direct", "spillovers", "savings", "wider_economy"). */
 extern const char *const mpsim_decomp_names[MPSIM_N_DECOMP];
 
 /** The deterministic Green Book appraisal (model.md section 10), £m PV. */
@@ -198,41 +205,46 @@ typedef struct {
     double pv_cost;     /**< gross public spend, with optimism bias */
     double pvc;         /**< PVC under the cost_savings convention */
     double pv_benefits; /**< PVB */
-    double npv;
+    double npv;         /**< pv_benefits - pvc */
     double bcr;         /**< NaN when pvc <= 0 */
 } mpsim_static_result;
 
 /** Mission year quantiles reported, in this order (0.05 .. 0.95). */
 #define MPSIM_N_YEAR_Q 5
+/** The levels of the mission year quantiles: 0.05, 0.25, 0.5, 0.75, 0.95. */
 extern const double mpsim_year_q_levels[MPSIM_N_YEAR_Q];
 
+/** One mission of a scenario, over the paths. */
 typedef struct {
     char *id;
     char *name;
-    int has_target;
-    double target_value;
+    int has_target;          /**< 1 when the mission has a target */
+    double target_value;     /**< in the mission indicator's own units */
     int target_by;           /**< calendar year */
     double p_achieved;       /**< NaN without a target */
     double year_q[MPSIM_N_YEAR_Q]; /**< calendar years; NaN when no path reaches it */
 } mpsim_mission_result;
 
+/** One project of a scenario, over the paths; money in £m PV. */
 typedef struct {
     char *id;
     char *mission;           /**< id of its mission */
     char *kind;              /**< "tactical", "emblematic", "strategic" or "unlabelled" */
     char *category;          /**< "CDEL", "RDEL" or "PDEL" */
-    double p_success;
+    double p_success;        /**< P(the project succeeds) */
     double mean_pv_cost;     /**< additive share of PVC */
     double mean_pv_benefits; /**< additive share of PVB */
+    /** Raw benefit components (GDP from crowding-in in proportion to spend). */
     double mean_pv_direct, mean_pv_spillovers, mean_pv_savings, mean_pv_gdp;
     double mean_spend_share; /**< mean share of the planned programme delivered */
     double p_stopped;        /**< P(adaptive management stopped the project) */
 } mpsim_project_result;
 
+/** The projects of one kind together; money in £m PV. */
 typedef struct {
-    char *kind;
-    int projects;
-    double mean_pv_cost, mean_pv_benefits;
+    char *kind;     /**< as mpsim_project_result.kind */
+    int projects;   /**< how many projects are of this kind */
+    double mean_pv_cost, mean_pv_benefits; /**< sums of the projects' shares */
 } mpsim_kind_result;
 
 /** A fan chart: bands[year * n_quantiles + q] and mean[year], £m per year
@@ -240,21 +252,23 @@ typedef struct {
 typedef struct {
     char *name;   /**< "cost", "benefits", "mission_<id>", ... */
     char *description;
-    char *units;
-    double *bands;
-    double *mean;
+    char *units;  /**< as in the results file, e.g. "GBP million (real, base-year prices)" */
+    double *bands; /**< [horizon * n_quantiles] of the scenario result */
+    double *mean;  /**< [horizon] */
 } mpsim_series;
 
 /** Quantile function and histogram of one metric over paths. */
 typedef struct {
     size_t n_levels;   /**< 101: 0, 0.01, .., 1 */
-    double *levels;
-    double *values;    /**< NaN when no path defines the metric */
+    double *levels;    /**< [n_levels] probabilities */
+    double *values;    /**< [n_levels] in the metric's units; NaN when no path defines it */
     size_t n_bins;
     double *edges;     /**< n_bins + 1 */
     uint64_t *counts;  /**< n_bins */
 } mpsim_distribution;
 
+/** Everything a run found for one scenario; money in £m PV (real,
+ *  base-year prices) unless a field says otherwise. */
 typedef struct {
     char *name;
     char *description;
@@ -264,20 +278,20 @@ typedef struct {
     size_t n_inputs;      /**< files it extends, outermost first (not the file itself) */
     char **input_names;   /**< [n_inputs] paths as resolved */
     char **input_texts;   /**< [n_inputs] verbatim */
-    int base_year;
-    int horizon;
+    int base_year;        /**< calendar year to which values are discounted */
+    int horizon;          /**< years modelled, from base_year */
 
-    mpsim_static_result stat;
+    mpsim_static_result stat; /**< the static Green Book appraisal */
 
     /* Dynamic appraisal; all zero / NULL in a static-only result. */
     int has_dynamic;
     double stats[MPSIM_N_METRICS][MPSIM_N_STATS]; /**< NaN where undefined */
     double expected_bcr;          /**< E[PVB] / E[PVC]; NaN when E[PVC] <= 0 */
     double p_bcr_above_1;         /**< over paths with a defined BCR; NaN if none */
-    double p_npv_negative;
+    double p_npv_negative;        /**< P(NPV < 0) */
     double expected_shortfall_5;  /**< mean of the ceil(0.05 n) lowest npv */
     uint64_t bcr_undefined;       /**< paths with PVC <= 0 */
-    double decomposition[MPSIM_N_DECOMP];
+    double decomposition[MPSIM_N_DECOMP]; /**< mean of each benefit component */
 
     size_t n_missions;
     mpsim_mission_result *missions;
@@ -287,20 +301,22 @@ typedef struct {
     mpsim_kind_result *kinds;
 
     size_t n_quantiles;        /**< fan-chart quantile levels */
-    double *quantile_levels;
+    double *quantile_levels;   /**< [n_quantiles] probabilities */
     size_t n_series;
     mpsim_series *series;      /**< each over horizon years */
 
-    mpsim_distribution dist_npv, dist_bcr;
+    mpsim_distribution dist_npv, dist_bcr; /**< of NPV (£m) and of BCR */
 
     uint64_t n_paths_kept;     /**< paths[] lengths; 0 without keep_paths */
-    double *paths[MPSIM_N_METRICS];
+    double *paths[MPSIM_N_METRICS]; /**< [metric][path] with keep_paths, else NULL */
 } mpsim_scenario_result;
 
 /** Scenario b against scenario a under common random numbers. */
 typedef struct {
-    char *a, *b;
+    char *a, *b;               /**< scenario names; a is the batch's first */
+    /** Of npv_b - npv_a per path, £m; p_b_better = P(npv_b > npv_a). */
     double npv_diff_mean, npv_diff_sd, npv_diff_se, p_b_better;
+    /** Of pv_exchequer_b - pv_exchequer_a per path, £m. */
     double exchequer_diff_mean, exchequer_diff_se;
     size_t n_missions;
     char **mission_ids;        /**< the union of both scenarios' missions, a's order first */
@@ -314,17 +330,19 @@ typedef struct {
     char *mpi_version; /**< the MPI library's (MPI build only); NULL otherwise */
 } mpsim_provenance;
 
+/** The results of a run (or of mpsim static), as the results file holds
+ *  them; free with mpsim_results_free. */
 typedef struct mpsim_results {
     int static_only;           /**< only `stat` is filled (mpsim static) */
-    uint64_t seed;
+    uint64_t seed;             /**< the master seed */
     uint64_t paths;            /**< paths run (fewer than asked when target_se stopped it) */
     int quantiles_exact;       /**< 1: exact quantiles; 0: streamed (log-binned histograms) */
     int antithetic;            /**< 1: antithetic pairs */
     double target_se;          /**< the precision target, 0 when none */
     int target_se_reached;     /**< 1 when the run stopped because it met target_se */
-    char *mpsim_version;
+    char *mpsim_version;       /**< of the mpsim that ran it */
     char *created;             /**< ISO 8601 UTC */
-    char *command_line;
+    char *command_line;        /**< argv joined (mpsim_results_stamp) */
     mpsim_provenance provenance;
     size_t n_scenarios;
     mpsim_scenario_result *scenarios;
@@ -387,7 +405,8 @@ int mpsim_parallel_max(int value);
 int mpsim_static(mpsim_scenario *const *scenarios, size_t n, mpsim_results **out,
                  mpsim_errors *errs);
 
-void mpsim_results_free(mpsim_results *r); /* accepts NULL */
+/** Frees r and everything in it; accepts NULL. */
+void mpsim_results_free(mpsim_results *r);
 
 /** Sets created (now, UTC) and command_line (argv joined) on r. */
 int mpsim_results_stamp(mpsim_results *r, int argc, char *const *argv);
@@ -407,40 +426,6 @@ void mpsim_results_print_table(const mpsim_results *r, FILE *out);
 /** The --json summary document of interface.md. */
 void mpsim_results_print_json(const mpsim_results *r, FILE *out);
 
-/* ------------------------------------------------------ reports and export */
-
-/** Writes the analyst's report (docs/report.md) of r to `out`: one
- *  self-contained HTML page (inline CSS and SVG charts, no scripts, nothing
- *  fetched) with, per scenario, the headline table, the NPV and BCR
- *  distributions beside the static values, fan charts, the value
- *  decomposition and the inputs, then the batch's comparisons and the
- *  provenance.  Money is in £m, real base-year prices.  MPSIM_ERR_FAIL
- *  when writing to `out` failed. */
-int mpsim_report_write_html(const mpsim_results *r, FILE *out, mpsim_errors *errs);
-
-/** As mpsim_report_write_html, into the file `path`: built in memory, then
- *  written to a temporary name beside it and renamed into place, so on
- *  failure (MPSIM_ERR_FAIL, with a message naming the path and the system's
- *  reason) nothing is left at `path` and an existing file is untouched. */
-int mpsim_report_write_html_file(const mpsim_results *r, const char *path, mpsim_errors *errs);
-
-/** Writes r's tables as tidy CSV files into the directory `dir` (created
- *  when missing; its parent must exist): summary.csv, metrics.csv,
- *  missions.csv, projects.csv, kinds.csv, comparisons.csv,
- *  comparison_missions.csv, timeseries.csv, and columns.csv naming each
- *  column's units (docs/report.md).  Each file is written atomically; an
- *  undefined value is an empty field.  MPSIM_ERR_FAIL on I/O errors. */
-int mpsim_export_csv(const mpsim_results *r, const char *dir, mpsim_errors *errs);
-
-/** Writes the same tables as one Excel workbook (a sheet per table, a
- *  frozen header row of names and one of units, number formats by unit)
- *  atomically to `path`.  MPSIM_ERR_FAIL on I/O errors, or when mpsim was
- *  built without libxlsxwriter (mpsim_export_xlsx_available). */
-int mpsim_export_xlsx(const mpsim_results *r, const char *path, mpsim_errors *errs);
-
-/** 1 when this build can write workbooks (it found libxlsxwriter), else 0. */
-int mpsim_export_xlsx_available(void);
-
 /* ------------------------------------------------------------------ sweeps */
 
 /** A loaded, validated sweep file (docs/sweeps.md): a base scenario, the
@@ -451,7 +436,8 @@ typedef struct mpsim_sweep mpsim_sweep;
  *  path must name a value of the base).  On bad input returns
  *  MPSIM_ERR_INPUT with every error found in errs and *out NULL. */
 int mpsim_sweep_load(const char *path, mpsim_sweep **out, mpsim_errors *errs);
-void mpsim_sweep_free(mpsim_sweep *s); /* accepts NULL */
+/** Frees a sweep; accepts NULL. */
+void mpsim_sweep_free(mpsim_sweep *s);
 /** The sweep's `name`. */
 const char *mpsim_sweep_name(const mpsim_sweep *s);
 /** Number of points of the design. */
@@ -520,7 +506,8 @@ int mpsim_sweep_merge(mpsim_sweep_results *const *shards, const char *const *nam
 void mpsim_sweep_print_table(const mpsim_sweep_results *r, FILE *out);
 /** The --json summary of a sweep (docs/sweeps.md). */
 void mpsim_sweep_print_json(const mpsim_sweep_results *r, FILE *out);
-void mpsim_sweep_results_free(mpsim_sweep_results *r); /* accepts NULL */
+/** Frees sweep results; accepts NULL. */
+void mpsim_sweep_results_free(mpsim_sweep_results *r);
 
 /* ------------------------------------------------------------- sensitivity */
 

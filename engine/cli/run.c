@@ -159,34 +159,68 @@ static char **batch_under(const char *root, char **missing)
     return paths;
 }
 
+/* The batch under "<dir>/<sub>" (sub may be ""), or NULL (see batch_under). */
+static char **batch_under_join(const char *dir, const char *sub)
+{
+    size_t len = strlen(dir) + 1 + strlen(sub) + 1;
+    char *root = malloc(len);
+    if (root == NULL)
+        return NULL;
+    snprintf(root, len, "%s%s%s", dir, *sub ? "/" : "", sub);
+    char **paths = batch_under(root, NULL);
+    free(root);
+    return paths;
+}
+
 /* The shipped policy batch: beside the executable's parent (build/mpsim ->
- * scenarios/policy/), else in the source tree the program was built from.
- * Returns N_BATCH paths (free with free_batch), or NULL after saying why. */
+ * scenarios/policy/); else where an installed copy keeps it relative to the
+ * executable (<prefix>/bin/mpsim -> <prefix>/share/mpsim/scenarios/, so a
+ * tree installed with --prefix, or moved, finds its own); else in the
+ * source tree the program was built from; else at the configured install
+ * prefix (for a layout whose bin/ and share/ are not siblings).  The source
+ * tree comes before the configured prefix so that a build tree outside the
+ * source never runs the scenarios of an older installed copy.  Returns
+ * N_BATCH paths (free with free_batch), or NULL after saying why. */
 static char **find_batch(int quiet)
 {
     char **paths = NULL;
-    char *dir = executable_parent_dir();
-    if (dir != NULL)
-        paths = batch_under(dir, NULL);
-    free(dir);
     const char *where = "beside the executable";
+    char *dir = executable_parent_dir();
+    if (dir != NULL) {
+        paths = batch_under_join(dir, "");
+#ifdef MPSIM_DATA_FROM_PREFIX
+        if (paths == NULL) {
+            paths = batch_under_join(dir, MPSIM_DATA_FROM_PREFIX);
+            where = "in the installed data";
+        }
+#endif
+    }
+    free(dir);
+    char *missing = NULL;
     if (paths == NULL) {
-        char *missing = NULL;
         paths = batch_under(MPSIM_SOURCE_DIR, &missing);
         where = "in the source tree";
-        if (paths == NULL) {
-            if (missing != NULL)
-                fprintf(stderr,
-                        "mpsim run: no scenario given, and the policy batch was found neither "
-                        "beside the executable (../scenarios/policy/) nor in the source tree "
-                        "(%s is missing)\n",
-                        missing);
-            else
-                fputs("mpsim run: out of memory\n", stderr);
-            free(missing);
-            return NULL;
-        }
     }
+#ifdef MPSIM_DATA_DIR
+    if (paths == NULL) {
+        paths = batch_under(MPSIM_DATA_DIR, NULL);
+        where = "in the installed data";
+    }
+#endif
+    if (paths == NULL) {
+        if (missing != NULL)
+            fprintf(stderr,
+                    "mpsim run: no scenario given, and the policy batch was found neither "
+                    "beside the executable (../scenarios/policy/), nor in the installed "
+                    "data (share/mpsim/scenarios/policy/), nor in the source tree "
+                    "(%s is missing)\n",
+                    missing);
+        else
+            fputs("mpsim run: out of memory\n", stderr);
+        free(missing);
+        return NULL;
+    }
+    free(missing);
     if (!quiet) {
         const char *last = strrchr(paths[0], '/');
         fprintf(stderr,
