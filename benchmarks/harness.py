@@ -32,7 +32,7 @@ import profile_summary
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORTFOLIO_DIR = os.path.join(ROOT, "benchmarks", "portfolios")
 PORTFOLIOS = ["small", "national", "large"]
-PARTS = ["throughput", "nullmodel", "parallel", "memory", "output", "variance", "profile"]
+PARTS = ["throughput", "nullmodel", "parallel", "memory", "output", "variance", "mpi", "profile"]
 
 # Paths per measurement.  --quick keeps the whole harness to about two
 # minutes on 2 quiet cores; the full run follows the issue (10^7 paths for
@@ -68,6 +68,7 @@ TARGETS = {
     "parallel_efficiency": (">=", 0.95, "T(1) / (2 T(2)) (national)"),
     "rss_ratio": ("<=", 1.1, "peak RSS at the larger path count / at 10^5"),
     "keep_paths_cost": ("<=", 1.05, "run time with --keep-paths / without"),
+    "mpi_efficiency": (">=", 0.9, "T(1 rank) / (2 T(2 ranks)) (national, 1 thread a rank)"),
 }
 
 
@@ -375,6 +376,12 @@ def report(doc):
     if out:
         rows.append((f"--keep-paths cost, national, {out['paths']:.0e} paths", f"{out['ratio']:.3f}",
                      "<= 1.05", check("keep_paths_cost", out["ratio"])))
+    mp = doc.get("mpi")
+    if mp:
+        rows.append((f"MPI efficiency, national, {mp['paths']:.0e} paths, 1 vs {mp['ranks']} ranks",
+                     f"{mp['efficiency']:.3f} (CPU ratio {mp['cpu_ratio']:.3f}"
+                     + (f"; machine allows {mp['capacity']:.3f}" if mp.get("capacity") else "") + ")",
+                     ">= 0.9", check("mpi_efficiency", mp["efficiency"])))
     vr = doc.get("variance")
     if vr is not None:
         if not vr.get("available"):
@@ -402,6 +409,26 @@ def report(doc):
 
 
 # -------------------------------------------------------------------- main
+
+def measure_mpi(build, reps, quick, no_build):
+    """benchmarks/mpi_efficiency.py (its own Release MPI build beside the
+    serial one), run as a child so that a machine without MPI loses only
+    this part."""
+    out = os.path.join(tempfile.mkdtemp(prefix="mpsim-bench-mpi-"), "mpi.json")
+    cmd = [sys.executable, os.path.join(ROOT, "benchmarks", "mpi_efficiency.py"),
+           "--reps", str(reps), "--paths", "40000" if quick else "100000", "--json", out]
+    mpi_build = os.path.join(os.path.dirname(build), "bench-mpi")
+    if no_build:
+        cmd += ["--no-build", "--binary", os.path.join(mpi_build, "mpsim")]
+    log("  mpi: national, 1 and 2 ranks (" + " ".join(cmd[2:]) + ")")
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL)
+    if r.returncode != 0:
+        raise RunError(f"mpi_efficiency.py exited {r.returncode}")
+    with open(out, encoding="utf-8") as f:
+        doc = json.load(f)
+    shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+    return doc
+
 
 def build_all(build):
     log(f"building a Release binary and the null model in {os.path.relpath(build, ROOT)}")
@@ -454,6 +481,7 @@ def main():
         ("memory", lambda: measure_memory(R, cfg)),
         ("output", lambda: measure_output(R, cfg, args.reps)),
         ("variance", lambda: measure_variance(R, cfg, help_text)),
+        ("mpi", lambda: measure_mpi(build, args.reps, args.quick, args.no_build)),
         ("profile", lambda: profile_summary.profile(R.mpsim, portfolio_file("national"),
                                                     cfg["profile"], tmp)),
     ]

@@ -763,7 +763,8 @@ int mpsim_sensitivity_write_hdf5(const mpsim_sensitivity *r, const char *path,
 void mpsim_sensitivity_print_table(const mpsim_sensitivity *r, FILE *out);
 /** The same as one JSON document (docs/sensitivity.md). */
 void mpsim_sensitivity_print_json(const mpsim_sensitivity *r, FILE *out);
-void mpsim_sensitivity_free(mpsim_sensitivity *r); /* accepts NULL */
+/** Frees an analysis from mpsim_sensitivity_run (NULL is allowed). */
+void mpsim_sensitivity_free(mpsim_sensitivity *r);
 
 /* ------------------------------------------------------ reports and export */
 
