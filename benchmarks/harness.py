@@ -416,7 +416,7 @@ def measure_mpi(build, reps, quick, no_build):
     this part."""
     out = os.path.join(tempfile.mkdtemp(prefix="mpsim-bench-mpi-"), "mpi.json")
     cmd = [sys.executable, os.path.join(ROOT, "benchmarks", "mpi_efficiency.py"),
-           "--reps", str(reps), "--paths", "40000" if quick else "100000", "--json", out]
+           "--reps", str(reps), "--paths", "100000" if quick else "400000", "--json", out]
     mpi_build = os.path.join(os.path.dirname(build), "bench-mpi")
     if no_build:
         cmd += ["--no-build", "--binary", os.path.join(mpi_build, "mpsim")]
