@@ -66,7 +66,7 @@ expect_rc 2 "--max-memory is for run only"
 # the number of paths).  Sanitizer builds reserve terabytes of address
 # space and cannot run under ulimit -v: skipped there.
 LONG="$SRC/tests/data/reliability/long.yaml"
-if ldd "$MPSIM" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+if ldd "$MPSIM" 2>/dev/null | grep 'libasan\|libtsan' >/dev/null; then
   echo "limits.sh: note: sanitizer build, default-limit cases skipped"
 else
   clean_cwd
