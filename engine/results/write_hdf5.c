@@ -351,7 +351,7 @@ static void write_comparison(mps_h5w *w, hid_t all, const mpsim_comparison *c, c
     mps_h5_close(g);
 }
 
-static void write_provenance(mps_h5w *w, hid_t file, const mpsim_provenance *p)
+void mps_results_write_provenance(mps_h5w *w, hid_t file, const mpsim_provenance *p)
 {
     hid_t g = mps_h5w_group(w, file, "provenance");
     mps_h5w_attr_str(w, g, "git_revision", p->git_revision);
@@ -386,7 +386,7 @@ void mps_results_write_contents(mps_h5w *w, hid_t file, const mpsim_results *r, 
         mps_h5w_attr_f64(w, file, "target_se", r->target_se);
         mps_h5w_attr_i32(w, file, "target_se_reached", r->target_se_reached ? 1 : 0);
     }
-    write_provenance(w, file, &r->provenance);
+    mps_results_write_provenance(w, file, &r->provenance);
 
     const char **names = mps_calloc(r->n_scenarios, sizeof *names);
     if (!names) {

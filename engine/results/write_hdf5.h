@@ -37,4 +37,19 @@ char *mps_results_paths_description(int m);
 void mps_results_write_contents(mps_h5w *w, hid_t file, const mpsim_results *r, int level,
                                 int made);
 
+/** Writes the /provenance group of p (every file mpsim writes has one). */
+void mps_results_write_provenance(mps_h5w *w, hid_t file, const mpsim_provenance *p);
+
+/** Writes the contents of a file: called with the open, empty file. */
+typedef void (*mps_h5_fill)(mps_h5w *w, hid_t file, const void *ctx);
+
+/** Builds an HDF5 file whole in memory (the results file's properties:
+ *  no timestamps, strong close, the 1.8 format), lets `fill` write its
+ *  contents, then writes it to `path` atomically (temporary name, fsync,
+ *  rename; mode MPS_RESULTS_MODE), so HDF5 never meets a disk error and a
+ *  failure leaves nothing at `path`.  `what` names the file in messages
+ *  ("sweep file").  MPSIM_OK, or MPSIM_ERR_FAIL with a message. */
+int mps_h5_write_image_file(const char *path, mps_h5_fill fill, const void *ctx, const char *what,
+                            mpsim_errors *errs);
+
 #endif

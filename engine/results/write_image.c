@@ -1,7 +1,8 @@
 /*
- * mpsim_results_write_hdf5: the results file built whole in memory by
- * HDF5's core driver and only then written to disk, by file_write.c (a
- * temporary name, fsync, rename).  HDF5 therefore never meets a disk error:
+ * Files built whole in memory by HDF5's core driver and only then written
+ * to disk, by file_write.c (a temporary name, fsync, rename): the results
+ * file (mpsim_results_write_hdf5), and through mps_h5_write_image_file the
+ * sweep and sensitivity files.  HDF5 therefore never meets a disk error:
  * HDF5 1.10 cannot be trusted after one (a failed H5Fclose leaves the file
  * half torn down and the library's exit handler then crashes; found under
  * `ulimit -f` and on a full tmpfs by tests/cli/diskfull.sh), while a plain
@@ -94,8 +95,9 @@ static size_t image_length(const unsigned char *buf, size_t size)
 }
 
 /* The finished file as bytes: HDF5's in-memory ("core") driver builds it
- * without touching the disk; *image is malloc'd. */
-static void build_image(mps_h5w *w, const mpsim_results *r, unsigned char **image,
+ * without touching the disk, `fill` writes its contents; *image is
+ * malloc'd. */
+static void build_image(mps_h5w *w, mps_h5_fill fill, const void *ctx, unsigned char **image,
                         size_t *size)
 {
     image_sink sink = {NULL, 0, NULL};
@@ -114,10 +116,10 @@ static void build_image(mps_h5w *w, const mpsim_results *r, unsigned char **imag
      * into memory); under /dev/null, which is not a directory, none can
      * exist. */
     if (!w->failed &&
-        (file = H5Fcreate("/dev/null/mpsim-results-in-memory", H5F_ACC_TRUNC, fcpl, fapl)) < 0)
+        (file = H5Fcreate("/dev/null/mpsim-file-in-memory", H5F_ACC_TRUNC, fcpl, fapl)) < 0)
         mps_h5w_fail(w, -1, NULL, "cannot create the file in memory");
     if (!w->failed)
-        mps_results_write_contents(w, file, r, MPS_PATHS_LEVEL_DEFAULT, 0);
+        fill(w, file, ctx);
     if (file >= 0 && H5Fclose(file) < 0)
         mps_h5w_fail(w, -1, NULL, "cannot finish the file in memory");
     mps_h5_close(fapl);
@@ -133,24 +135,35 @@ static void build_image(mps_h5w *w, const mpsim_results *r, unsigned char **imag
     *image = sink.buf;
 }
 
-int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_errors *errs)
+int mps_h5_write_image_file(const char *path, mps_h5_fill fill, const void *ctx, const char *what,
+                            mpsim_errors *errs)
 {
-    if (r == NULL || path == NULL || *path == '\0') {
-        mpsim_errors_add(errs, path, 0, 0, NULL, "no results or no output path given");
-        return MPSIM_ERR_FAIL;
-    }
     mps_h5_quiet quiet;
     mps_h5_quiet_begin(&quiet);
     mps_h5w w;
     unsigned char *image = NULL;
     size_t size = 0;
     if (mps_h5w_init(&w, path, errs) == 0)
-        build_image(&w, r, &image, &size);
+        build_image(&w, fill, ctx, &image, &size);
     mps_h5w_close(&w);
     mps_h5_quiet_end(&quiet);
     if (w.failed)
         return MPSIM_ERR_FAIL;
-    int rc = mps_file_write_atomic(path, image, size, MPS_RESULTS_MODE, "results file", errs);
+    int rc = mps_file_write_atomic(path, image, size, MPS_RESULTS_MODE, what, errs);
     free(image);
     return rc;
+}
+
+static void fill_results(mps_h5w *w, hid_t file, const void *ctx)
+{
+    mps_results_write_contents(w, file, ctx, MPS_PATHS_LEVEL_DEFAULT, 0);
+}
+
+int mpsim_results_write_hdf5(const mpsim_results *r, const char *path, mpsim_errors *errs)
+{
+    if (r == NULL || path == NULL || *path == '\0') {
+        mpsim_errors_add(errs, path, 0, 0, NULL, "no results or no output path given");
+        return MPSIM_ERR_FAIL;
+    }
+    return mps_h5_write_image_file(path, fill_results, r, "results file", errs);
 }

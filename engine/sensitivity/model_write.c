@@ -13,12 +13,10 @@
 #include <hdf5.h>
 
 #include "core/util.h"
-#include "results/file_write.h"
 #include "results/h5io.h"
 #include "results/provenance.h"
+#include "results/write_hdf5.h"
 #include "sensitivity/model_sens.h"
-
-#define MPS_SENS_MODE 0644
 
 static const char *const estimand_plain =
     "Sobol' indices of the studied inputs as drawn independently from their marginals; one "
@@ -331,15 +329,7 @@ static void write_provenance(mps_h5w *w, hid_t file)
     memset(&p, 0, sizeof p);
     if (mps_provenance_fill(&p) != MPSIM_OK)
         mps_h5w_fail(w, file, "provenance", "out of memory");
-    hid_t g = mps_h5w_group(w, file, "provenance");
-    mps_h5w_attr_str(w, g, "git_revision", p.git_revision);
-    mps_h5w_attr_str(w, g, "compiler", p.compiler);
-    mps_h5w_attr_str(w, g, "compiler_flags", p.compiler_flags);
-    mps_h5w_attr_str(w, g, "gsl_version", p.gsl_version);
-    mps_h5w_attr_str(w, g, "hdf5_version", p.hdf5_version);
-    mps_h5w_attr_str(w, g, "yaml_version", p.yaml_version);
-    mps_h5w_attr_str(w, g, "random123_version", p.random123_version);
-    mps_h5_close(g);
+    mps_results_write_provenance(w, file, &p);
     free(p.git_revision);
     free(p.compiler);
     free(p.compiler_flags);
@@ -371,106 +361,9 @@ static void write_contents(mps_h5w *w, hid_t file, const mpsim_sensitivity *r)
         write_voi(w, file, r);
 }
 
-/* ------------------------------------ the in-memory image (as sweep_write.c) */
-
-typedef struct {
-    void *live;
-    size_t size;
-    unsigned char *buf;
-} image_sink;
-
-static void *image_malloc(size_t size, H5FD_file_image_op_t op, void *udata)
+static void fill_contents(mps_h5w *w, hid_t file, const void *ctx)
 {
-    (void)op;
-    (void)udata;
-    return malloc(size);
-}
-
-static void *image_memcpy(void *dest, const void *src, size_t size, H5FD_file_image_op_t op,
-                          void *udata)
-{
-    (void)op;
-    (void)udata;
-    return memcpy(dest, src, size);
-}
-
-static void *image_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *udata)
-{
-    image_sink *sink = udata;
-    void *p = realloc(ptr, size);
-    if (p && op == H5FD_FILE_IMAGE_OP_FILE_RESIZE) {
-        sink->live = p;
-        sink->size = size;
-    }
-    return p;
-}
-
-static herr_t image_free(void *ptr, H5FD_file_image_op_t op, void *udata)
-{
-    image_sink *sink = udata;
-    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE && ptr != NULL && ptr == sink->live && !sink->buf)
-        sink->buf = ptr;
-    else
-        free(ptr);
-    return 0;
-}
-
-static void *udata_copy(void *udata)
-{
-    return udata;
-}
-
-static herr_t udata_free(void *udata)
-{
-    (void)udata;
-    return 0;
-}
-
-static size_t image_length(const unsigned char *buf, size_t size)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    if (size < 48 || memcmp(buf, sig, sizeof sig) != 0 || (buf[8] != 2 && buf[8] != 3) ||
-        buf[9] != 8)
-        return 0;
-    uint64_t eoa = 0;
-    for (int i = 7; i >= 0; i--)
-        eoa = (eoa << 8) | buf[28 + i];
-    return eoa >= 48 && eoa <= size ? (size_t)eoa : 0;
-}
-
-static void build_image(mps_h5w *w, const mpsim_sensitivity *r, unsigned char **image,
-                        size_t *size)
-{
-    image_sink sink = {NULL, 0, NULL};
-    H5FD_file_image_callbacks_t cb = {image_malloc, image_memcpy, image_realloc, image_free,
-                                      udata_copy,   udata_free,   &sink};
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE), file = -1;
-    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
-        H5Pset_file_image_callbacks(fapl, &cb) < 0 ||
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0)
-        mps_h5w_fail(w, -1, NULL, "cannot set up file access");
-    if (!w->failed && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
-        mps_h5w_fail(w, -1, NULL, "cannot set up file creation");
-    if (!w->failed &&
-        (file = H5Fcreate("/dev/null/mpsim-sensitivity-in-memory", H5F_ACC_TRUNC, fcpl, fapl)) <
-            0)
-        mps_h5w_fail(w, -1, NULL, "cannot create the file in memory");
-    if (!w->failed)
-        write_contents(w, file, r);
-    if (file >= 0 && H5Fclose(file) < 0)
-        mps_h5w_fail(w, -1, NULL, "cannot finish the file in memory");
-    mps_h5_close(fapl);
-    mps_h5_close(fcpl);
-    *size = sink.buf ? image_length(sink.buf, sink.size) : 0;
-    if (!w->failed && *size == 0)
-        mps_h5w_fail(w, -1, NULL, "the finished file has no valid superblock");
-    if (w->failed) {
-        free(sink.buf);
-        sink.buf = NULL;
-        *size = 0;
-    }
-    *image = sink.buf;
+    write_contents(w, file, ctx);
 }
 
 int mpsim_sensitivity_write_hdf5(const mpsim_sensitivity *r, const char *path,
@@ -480,18 +373,5 @@ int mpsim_sensitivity_write_hdf5(const mpsim_sensitivity *r, const char *path,
         mpsim_errors_add(errs, path, 0, 0, NULL, "no sensitivity results or no output path");
         return MPSIM_ERR_FAIL;
     }
-    mps_h5_quiet quiet;
-    mps_h5_quiet_begin(&quiet);
-    mps_h5w w;
-    unsigned char *image = NULL;
-    size_t size = 0;
-    if (mps_h5w_init(&w, path, errs) == 0)
-        build_image(&w, r, &image, &size);
-    mps_h5w_close(&w);
-    mps_h5_quiet_end(&quiet);
-    if (w.failed)
-        return MPSIM_ERR_FAIL;
-    int rc = mps_file_write_atomic(path, image, size, MPS_SENS_MODE, "sensitivity file", errs);
-    free(image);
-    return rc;
+    return mps_h5_write_image_file(path, fill_contents, r, "sensitivity file", errs);
 }
