@@ -17,7 +17,8 @@
 
 #include "report/report.h"
 
-static const char css[] =
+/* Shared with the sensitivity report (sens_html.c): one look for both pages. */
+const char mps_report_css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#111;"
     "max-width:1120px;margin:0 auto;padding:0 16px 32px;line-height:1.45}"
     "h1{font-size:1.6em;margin:.8em 0 .2em}h2{border-bottom:2px solid #0072B2;"
@@ -340,7 +341,7 @@ int mpsim_report_write_html(const mpsim_results *r, FILE *out, mpsim_errors *err
         fputs(i ? ", " : "", out);
         esc(out, r->scenarios[i].name);
     }
-    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n", css);
+    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n", mps_report_css);
     fputs("<h1>Appraisal: ", out);
     for (size_t i = 0; i < r->n_scenarios; i++) {
         fputs(i ? ", " : "", out);

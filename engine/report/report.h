@@ -1,6 +1,7 @@
 /*
  * The analyst's report (docs/report.md): one self-contained HTML page with
- * SVG charts drawn here, from an mpsim_results.  Internal interface of
+ * SVG charts drawn here, from an mpsim_results or from a sensitivity file
+ * as engine/sensitivity/model_read.c reads it.  Internal interface of
  * engine/report/; the public entry points are in include/mpsim.h.
  *
  * Everything writes to a FILE * (a memory stream when the page is written
@@ -14,6 +15,7 @@
 #include <stdio.h>
 
 #include "mpsim.h"
+#include "sensitivity/sens_read.h"
 
 /* The Okabe-Ito palette (Okabe and Ito, "Color Universal Design", 2008):
  * eight colours that stay distinct under the common forms of colour-blindness. */
@@ -25,6 +27,9 @@
 #define MPS_OI_BLUE "#0072B2"
 #define MPS_OI_VERMILLION "#D55E00"
 #define MPS_OI_PURPLE "#CC79A7"
+
+/** The page's style sheet (html.c), shared by every report page. */
+extern const char mps_report_css[];
 
 /* ------------------------------------------------------------ text (text.c) */
 
@@ -161,5 +166,56 @@ void mps_table_overview(FILE *out, const mpsim_results *r);
 
 /** The provenance footer. */
 void mps_table_provenance(FILE *out, const mpsim_results *r);
+
+/** One row of a provenance table: the label and the value as code;
+ *  nothing when value is NULL. */
+void mps_table_prov_row(FILE *out, const char *label, const char *value);
+
+/** The build's rows of a provenance table (git revision, compiler, flags,
+ *  library versions), shared by the results and sensitivity reports. */
+void mps_table_provenance_build(FILE *out, const mpsim_provenance *p);
+
+/* ------------------------------------------------------ writing (write.c) */
+
+/** Writes one page to out; a status, with a message in errs on failure. */
+typedef int (*mps_report_page)(const void *data, FILE *out, mpsim_errors *errs);
+
+/** Builds the page `page(data)` in memory and writes it atomically to path
+ *  (temporary name, fsync, rename): on failure nothing is left at path. */
+int mps_report_write_file(const char *path, mps_report_page page, const void *data,
+                          mpsim_errors *errs);
+
+/* -------------------------------- the sensitivity report (sens_*.c) */
+
+/** Horizontal tornado bars of E[NPV] (£m) with each input at its P10 and
+ *  P90 around the base E[NPV], in the file's order by swing.  Returns -1
+ *  (writing nothing) when the scenario has no studied inputs. */
+int mps_chart_tornado(FILE *out, const mps_sens_file_scenario *s);
+
+/** First-order and total Sobol' indices of scalar output o, paired bars
+ *  with their bootstrap intervals as error bars, inputs sorted by total
+ *  index.  Returns -1 (writing nothing) when no index of o is finite. */
+int mps_chart_indices(FILE *out, const mps_sens_file_scenario *s, size_t o);
+
+/** The tornado table: each input's P10 and P90 and E[NPV], E[BCR] there. */
+void mps_table_tornado(FILE *out, const mps_sens_file_scenario *s);
+
+/** The Sobol' indices of every scalar output, and their sums. */
+void mps_table_indices(FILE *out, const mps_sens_file_scenario *s);
+
+/** The switching values, static and dynamic. */
+void mps_table_switching(FILE *out, const mps_sens_file_scenario *s);
+
+/** The value of information of a batch (EVPI, EVPPI); nothing without. */
+void mps_table_voi(FILE *out, const mps_sens_file *f);
+
+/** The sensitivity report page (docs/report.md) of f: per scenario the
+ *  tornado and indices charts and the tables, then the value of
+ *  information and the provenance.  MPSIM_ERR_FAIL when writing failed. */
+int mps_report_sensitivity_html(const mps_sens_file *f, FILE *out, mpsim_errors *errs);
+
+/** As mps_report_sensitivity_html, written atomically to path. */
+int mps_report_sensitivity_html_file(const mps_sens_file *f, const char *path,
+                                     mpsim_errors *errs);
 
 #endif

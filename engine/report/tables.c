@@ -292,7 +292,7 @@ void mps_table_comparisons(FILE *out, const mpsim_results *r)
 
 /* ---------------------------------------------------------- provenance */
 
-static void prov_row(FILE *out, const char *label, const char *value)
+void mps_table_prov_row(FILE *out, const char *label, const char *value)
 {
     if (value == NULL)
         return;
@@ -307,38 +307,42 @@ void mps_table_provenance(FILE *out, const mpsim_results *r)
 {
     char b[64];
     fputs("<table data-table=\"provenance\" class=\"provenance\">\n<tbody>\n", out);
-    prov_row(out, "mpsim version", r->mpsim_version);
-    prov_row(out, "Created (UTC)", r->created);
-    prov_row(out, "Command line", r->command_line);
+    mps_table_prov_row(out, "mpsim version", r->mpsim_version);
+    mps_table_prov_row(out, "Created (UTC)", r->created);
+    mps_table_prov_row(out, "Command line", r->command_line);
     if (!r->static_only) {
         snprintf(b, sizeof b, "%" PRIu64, r->seed);
-        prov_row(out, "Seed", b);
+        mps_table_prov_row(out, "Seed", b);
         snprintf(b, sizeof b, "%" PRIu64, r->paths);
-        prov_row(out, "Paths", b);
-        prov_row(out, "Quantiles", r->quantiles_exact ? "exact" : "streamed");
-        prov_row(out, "Antithetic pairs", r->antithetic ? "yes" : "no");
+        mps_table_prov_row(out, "Paths", b);
+        mps_table_prov_row(out, "Quantiles", r->quantiles_exact ? "exact" : "streamed");
+        mps_table_prov_row(out, "Antithetic pairs", r->antithetic ? "yes" : "no");
         if (r->target_se > 0.0) {
             snprintf(b, sizeof b, "%g (%s)", r->target_se,
                      r->target_se_reached ? "reached" : "not reached: path cap");
-            prov_row(out, "Precision target (relative SE of mean NPV)", b);
+            mps_table_prov_row(out, "Precision target (relative SE of mean NPV)", b);
         }
     }
     for (size_t i = 0; i < r->n_scenarios; i++) {
         const mpsim_scenario_result *s = &r->scenarios[i];
         char label[512];
         snprintf(label, sizeof label, "Input file of %s", s->name ? s->name : "");
-        prov_row(out, label, s->input_file);
+        mps_table_prov_row(out, label, s->input_file);
         for (size_t k = 0; k < s->n_inputs; k++)
-            prov_row(out, "  extends", s->input_names[k]);
+            mps_table_prov_row(out, "  extends", s->input_names[k]);
     }
-    const mpsim_provenance *p = &r->provenance;
-    prov_row(out, "Git revision", p->git_revision);
-    prov_row(out, "Compiler", p->compiler);
-    prov_row(out, "Compiler flags", p->compiler_flags);
-    prov_row(out, "GSL", p->gsl_version);
-    prov_row(out, "HDF5", p->hdf5_version);
-    prov_row(out, "libyaml", p->yaml_version);
-    prov_row(out, "Random123", p->random123_version);
-    prov_row(out, "MPI", p->mpi_version);
+    mps_table_provenance_build(out, &r->provenance);
     fputs("</tbody></table>\n", out);
+}
+
+void mps_table_provenance_build(FILE *out, const mpsim_provenance *p)
+{
+    mps_table_prov_row(out, "Git revision", p->git_revision);
+    mps_table_prov_row(out, "Compiler", p->compiler);
+    mps_table_prov_row(out, "Compiler flags", p->compiler_flags);
+    mps_table_prov_row(out, "GSL", p->gsl_version);
+    mps_table_prov_row(out, "HDF5", p->hdf5_version);
+    mps_table_prov_row(out, "libyaml", p->yaml_version);
+    mps_table_prov_row(out, "Random123", p->random123_version);
+    mps_table_prov_row(out, "MPI", p->mpi_version);
 }

@@ -3,7 +3,8 @@
 # `chromium`, installed by scripts/setup.sh): it loads with no console
 # error and no request for anything outside the page, the rendered DOM
 # holds every chart and table of the page, and a screenshot is not blank.
-# Exits 77 (skipped) only when no Chromium is installed.
+# The same for the report of a sensitivity file.  Exits 77 (skipped) only
+# when no Chromium is installed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 BROWSER=""
@@ -78,6 +79,41 @@ if [ ! -s "$WORK/shot.png" ]; then
 elif ! python3 "$SRC/tests/python/png_variance.py" "$WORK/shot.png" 100 >"$WORK/png.out"; then
   fail "the screenshot is blank: $(cat "$WORK/png.out")"
 fi
+# The report of a sensitivity file (a batch: tornado and indices charts per
+# scenario, value of information): it loads cleanly, the DOM holds its
+# charts and tables, and its screenshot is not blank.
+mpsim sensitivity "$SRC/tests/data/sensitivity/small.yaml" \
+  "$SRC/tests/data/sensitivity/small-alt.yaml" --samples 64 -o sens.h5
+expect_rc 0 "sensitivity of the small batch"
+mpsim report sens.h5 -o sens.html -q
+expect_rc 0 "report of the sensitivity file"
+SPAGE="$CWD/sens.html"
+browse "file://$SPAGE" --dump-dom
+CHECKS=$((CHECKS + 1))
+if [ -n "$(console_errors)" ]; then
+  fail "console errors while loading the sensitivity report:"
+  console_errors | head -n 10 >&2
+fi
+for kind in chart table; do
+  want=$(grep -o "data-$kind=\"[^\"]*\"" "$SPAGE" | sort | uniq -c)
+  got=$(grep -o "data-$kind=\"[^\"]*\"" "$WORK/browser.out" | sort | uniq -c)
+  CHECKS=$((CHECKS + 1))
+  if [ -z "$want" ] || [ "$want" != "$got" ]; then
+    fail "the rendered sensitivity page lacks some ${kind}s"
+    diff <(echo "$want") <(echo "$got") | head -n 10 >&2
+  fi
+done
+for kind in tornado indices; do
+  expect_contains "$WORK/browser.out" "data-chart=\"$kind\"" "rendered sensitivity page: $kind"
+done
+browse "file://$SPAGE" --window-size=1024,1400 --screenshot="$WORK/sens.png"
+CHECKS=$((CHECKS + 1))
+if [ ! -s "$WORK/sens.png" ]; then
+  fail "no screenshot of the sensitivity report"
+elif ! python3 "$SRC/tests/python/png_variance.py" "$WORK/sens.png" 100 >"$WORK/png.out"; then
+  fail "the sensitivity report's screenshot is blank: $(cat "$WORK/png.out")"
+fi
+
 # The variance check can fail: a blank page's screenshot is refused.
 printf '<!DOCTYPE html><title>blank</title>\n' >"$WORK/blank.html"
 browse "file://$WORK/blank.html" --window-size=400,300 --screenshot="$WORK/blank.png"
