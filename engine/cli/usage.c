@@ -142,8 +142,12 @@ static const char report_help[] =
     "fan charts by year, the value decomposition and, for a batch, the\n"
     "comparisons.  Open it in a browser; print it to PDF from there.\n"
     "\n"
+    "Given a file written by `mpsim sensitivity`, the page shows instead the\n"
+    "tornado, the Sobol' indices, the switching values and, for a batch, the\n"
+    "value of information.\n"
+    "\n"
     "options:\n"
-    "  -o, --output FILE  the report (default: the results file's name with .html)\n"
+    "  -o, --output FILE  the report (default: the input file's name with .html)\n"
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         this help\n";
 
