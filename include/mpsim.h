@@ -477,7 +477,12 @@ typedef struct {
  *  failed with its error message and the sweep goes on.  Returns MPSIM_OK
  *  with *out filled; MPSIM_ERR_INTERRUPTED with *out holding the points
  *  done so far; MPSIM_ERR_INPUT (bad options or journal) or
- *  MPSIM_ERR_FAIL (I/O, memory) with *out NULL. */
+ *  MPSIM_ERR_FAIL (I/O, memory) with *out NULL.
+ *
+ *  In the MPI build, once MPI is initialised, this is collective: every
+ *  rank calls it; points are dealt to ranks in rounds (the last few run on
+ *  all ranks), and rank 0's results are complete and bit-identical to a
+ *  serial sweep's (docs/sweeps.md). */
 int mpsim_sweep_run(const mpsim_sweep *s, const mpsim_sweep_options *opt,
                     mpsim_sweep_results **out, mpsim_errors *errs);
 
@@ -749,7 +754,11 @@ typedef struct mpsim_sensitivity mpsim_sensitivity;
  *  several scenarios (alternatives), EVPI and EVPPI.  Costs
  *  N (k + 2) paths for the indices and about N (2k + 1 + 30k) more for the
  *  tornado and switching values.  MPSIM_ERR_INPUT for unknown or fixed
- *  inputs, unknown outputs or too few samples (nothing computed). */
+ *  inputs, unknown outputs or too few samples (nothing computed).
+ *
+ *  In the MPI build, once MPI is initialised, this is collective: the
+ *  ranks share the evaluations and every rank gets the same analysis,
+ *  bit-identical to a serial one (docs/sensitivity.md). */
 int mpsim_sensitivity_run(mpsim_scenario *const *scenarios, size_t n,
                           const mpsim_sensitivity_options *o, mpsim_sensitivity **out,
                           mpsim_errors *errs);

@@ -129,8 +129,9 @@ int mps_cli_sensitivity(const mps_cli_options *o, int argc, char **argv)
         rc = mps_cli_exit_status(status);
         goto done;
     }
-    /* Under MPI every rank computes the same analysis (it does not share
-     * the work yet); rank 0 alone writes and prints. */
+    /* Under MPI the ranks share the evaluations and every rank ends with
+     * the same analysis (docs/sensitivity.md); rank 0 alone writes and
+     * prints. */
     if (mpsim_parallel_rank() != 0)
         goto done;
     if (o->output == NULL && mkdir("results", 0777) != 0 && errno != EEXIST) {

@@ -115,6 +115,42 @@ int mps_comm_gather(const void *send, size_t send_bytes, void *recv, const size_
     return rc == MPI_SUCCESS ? MPSIM_OK : MPSIM_ERR_FAIL;
 }
 
+int mps_comm_allgather(const void *send, size_t send_bytes, void *recv, const size_t *counts)
+{
+    const int size = mps_comm_size();
+    if (size == 1) {
+        if (send != NULL && send_bytes > 0 && send != recv)
+            memcpy(recv, send, send_bytes);
+        return MPSIM_OK;
+    }
+    /* Every rank has every count, so all refuse together. */
+    size_t total = 0;
+    for (int r = 0; r < size; r++)
+        total += counts[r];
+    if (total > INT_MAX)
+        return MPSIM_ERR_FAIL;
+    int *cnt = malloc(sizeof *cnt * (size_t)size), *disp = malloc(sizeof *disp * (size_t)size);
+    if (!cnt || !disp) {
+        free(cnt);
+        free(disp);
+        /* The other ranks may already be in the collective: end the job
+         * rather than leave them waiting. */
+        MPI_Abort(MPI_COMM_WORLD, MPSIM_ERR_FAIL);
+        return MPSIM_ERR_FAIL;
+    }
+    int off = 0;
+    for (int r = 0; r < size; r++) {
+        cnt[r] = (int)counts[r];
+        disp[r] = off;
+        off += cnt[r];
+    }
+    int rc = MPI_Allgatherv(send != NULL ? send : MPI_IN_PLACE, (int)send_bytes, MPI_BYTE, recv,
+                            cnt, disp, MPI_BYTE, MPI_COMM_WORLD);
+    free(cnt);
+    free(disp);
+    return rc == MPI_SUCCESS ? MPSIM_OK : MPSIM_ERR_FAIL;
+}
+
 /* Reduces v[0..n-1] of MPI type t with op into rank 0, in chunks. */
 static int reduce(void *v, size_t n, size_t elem, MPI_Datatype t, MPI_Op op)
 {

@@ -41,6 +41,13 @@ int mps_comm_bcast(void *buf, size_t bytes);
  *  only; recv too).  With one rank, a copy. */
 int mps_comm_gather(const void *send, size_t send_bytes, void *recv, const size_t *counts);
 
+/** Gathers every rank's `send_bytes` bytes at `send` into `recv` on every
+ *  rank, rank after rank; counts[r] is rank r's send_bytes (needed on every
+ *  rank).  With one rank, a copy.  `send` NULL: this rank's bytes are
+ *  already at their place in recv (MPI_IN_PLACE).  MPSIM_ERR_FAIL (on every rank) when the
+ *  total exceeds INT_MAX bytes: callers cut their work into rounds. */
+int mps_comm_allgather(const void *send, size_t send_bytes, void *recv, const size_t *counts);
+
 /** Sums v[0..n-1] over ranks into rank 0's v (other ranks' v unchanged). */
 int mps_comm_sum_u64(uint64_t *v, size_t n);
 

@@ -39,6 +39,11 @@ int mps_comm_gather(const void *send, size_t send_bytes, void *recv, const size_
     return MPSIM_OK;
 }
 
+int mps_comm_allgather(const void *send, size_t send_bytes, void *recv, const size_t *counts)
+{
+    return send != NULL ? mps_comm_gather(send, send_bytes, recv, counts) : MPSIM_OK;
+}
+
 int mps_comm_sum_u64(uint64_t *v, size_t n)
 {
     (void)v;

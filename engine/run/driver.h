@@ -81,7 +81,8 @@ int mps_exchange_collect(mps_driver *d, const mpsim_run_options *opt, uint64_t r
 /** Merges every thread's tallies into the accumulators' (resetting the
  *  threads' when `reset`), then sums the accumulators' tallies over ranks
  *  into rank 0's; other ranks' are reset when `reset` (so nothing is
- *  counted twice by a later call).  Collective.  MPSIM_ERR_FAIL when out of
+ *  counted twice by a later call).  Collective when the driver has more than
+ *  one rank; no MPI call with one.  MPSIM_ERR_FAIL when out of
  *  memory (resetting) or on an MPI error. */
 int mps_exchange_tallies(mps_driver *d, int reset);
 

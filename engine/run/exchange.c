@@ -181,7 +181,10 @@ int mps_exchange_tallies(mps_driver *d, int reset)
         if (reset && d->rank != 0)
             ok = ok && reset_tally(&d->acc[k].tally, &d->acc[k]) == MPSIM_OK;
     }
+    /* One rank (a serial run, -np 1, or a local run on one rank of many)
+     * has nobody to agree with, and must not make a collective call. */
     int bad = !ok;
-    mps_comm_max_int(&bad, 1);
+    if (d->size > 1)
+        mps_comm_max_int(&bad, 1);
     return bad ? MPSIM_ERR_FAIL : MPSIM_OK;
 }

@@ -19,7 +19,8 @@
  * sink's error, a checkpoint being due) are agreed by every rank, so all
  * stop at the same round.  Checkpoints (checkpoint.h) record the state
  * after a round; a resumed run starts at the next round with that state,
- * which is exactly the state an uninterrupted run has there.
+ * which is exactly the state an uninterrupted run has there.  A local run
+ * (run_local.h) sees one rank and makes no collective.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -34,10 +35,24 @@
 #include "run/comm.h"
 #include "run/driver.h"
 #include "run/finite.h"
+#include "run/run_local.h"
 #include "scenario/scenario.h"
 
 typedef mps_driver driver;
 typedef mps_thread_state thread_state;
+
+/* The largest v, and rank 0's bytes, over the driver's ranks: with one rank
+ * (serial, -np 1 or a local run) no collective is made. */
+static void agree_max(int size, int *v)
+{
+    if (size > 1)
+        mps_comm_max_int(v, 1);
+}
+static void from_root(int size, void *buf, size_t bytes)
+{
+    if (size > 1)
+        mps_comm_bcast(buf, bytes);
+}
 
 static void driver_free(driver *d)
 {
@@ -237,7 +252,7 @@ static int checkpoint(driver *d, mps_ckpt *c, uint64_t done, int reached, mpsim_
     int status = mps_exchange_tallies(d, 1);
     if (status == MPSIM_OK && d->rank == 0)
         status = mps_ckpt_save(c, d->acc, d->n, done, reached, errs);
-    mps_comm_bcast(&status, sizeof status);
+    from_root(d->size, &status, sizeof status);
     return status;
 }
 
@@ -256,7 +271,7 @@ static int drive(driver *d, const mpsim_run_options *opt, mps_ckpt *c, uint64_t 
     for (;;) {
         /* A cancel seen by any rank stops them all, here. */
         int cancel = opt && opt->cancel && *opt->cancel;
-        mps_comm_max_int(&cancel, 1);
+        agree_max(d->size, &cancel);
         if (cancel) {
             int status = c ? checkpoint(d, c, *done, *reached, errs) : MPSIM_OK;
             return status == MPSIM_OK ? MPSIM_ERR_INTERRUPTED : status;
@@ -291,7 +306,7 @@ static int drive(driver *d, const mpsim_run_options *opt, mps_ckpt *c, uint64_t 
             }
             agreed[2] = c && end < d->cap && !agreed[1] && mps_ckpt_due(c);
         }
-        mps_comm_bcast(agreed, sizeof agreed);
+        from_root(d->size, agreed, sizeof agreed);
         if (agreed[0] != MPSIM_OK)
             return agreed[0];
         *done = end;
@@ -386,9 +401,9 @@ static int checkpoint_start(driver *d, const mpsim_run_options *opt,
         status = opt->resume ? mps_ckpt_load(c, d->acc, d->n, done, reached, errs)
                              : mps_ckpt_check_absent(c, errs);
     int status_max = status;
-    mps_comm_max_int(&status_max, 1);
+    agree_max(d->size, &status_max);
     uint64_t shared[3] = {(uint64_t)status, *done, (uint64_t)*reached};
-    mps_comm_bcast(shared, sizeof shared);
+    from_root(d->size, shared, sizeof shared);
     *done = shared[1];
     *reached = (int)shared[2];
     for (size_t k = 0; k < d->n; k++)
@@ -400,10 +415,12 @@ static int checkpoint_start(driver *d, const mpsim_run_options *opt,
     return status_max;
 }
 
-int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
-              mpsim_results **out, mpsim_errors *errs)
+/* mpsim_run over every rank (local 0) or on the calling rank alone. */
+static int run_on(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
+                  mpsim_results **out, mpsim_errors *errs, int local)
 {
     *out = NULL;
+    const int rank = local ? 0 : mps_comm_rank(), size = local ? 1 : mps_comm_size();
     if (scenarios == NULL || n == 0) {
         mpsim_errors_add(errs, NULL, 0, 0, NULL, "no scenario to run");
         return MPSIM_ERR_INPUT;
@@ -420,7 +437,7 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
      * that refuses (a different memory limit on another node) cannot leave
      * the others waiting. */
     int agreed = status;
-    mps_comm_max_int(&agreed, 1);
+    agree_max(size, &agreed);
     if (agreed != MPSIM_OK) {
         if (status == MPSIM_OK)
             mpsim_errors_add(errs, NULL, 0, 0, NULL, "another MPI rank refused the run");
@@ -436,14 +453,14 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
     /* --target-se, else the first scenario's simulation.precision (the
      * batch check made the others agree). */
     d.target_rse = opt && opt->target_se > 0.0 ? opt->target_se : scenarios[0]->precision;
-    d.rank = mps_comm_rank();
-    d.size = mps_comm_size();
+    d.rank = rank;
+    d.size = size;
     /* No more threads than blocks in a round: an idle thread would still
      * hold workspaces and fan charts (results do not depend on it). */
     d.threads = mps_run_threads(paths, opt ? opt->threads : 0);
     const int streamed = mps_run_streamed(paths, opt);
     int with_sink = opt && opt->paths_sink;
-    mps_comm_max_int(&with_sink, 1);
+    agree_max(size, &with_sink);
 
     mpsim_results *r = NULL;
     mps_model **models = calloc(n, sizeof *models);
@@ -456,7 +473,7 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
              mps_accum_init(&d.acc[k], models[k], d.rank == 0 ? paths : 0, streamed) == MPSIM_OK;
     ok = ok && driver_init(&d, with_sink, !streamed || with_sink) == MPSIM_OK;
     int bad = !ok;
-    mps_comm_max_int(&bad, 1);
+    agree_max(size, &bad);
     ok = !bad;
     uint64_t done = 0;
     int reached = 0;
@@ -502,7 +519,7 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
     }
     /* Every rank returns rank 0's verdict; only rank 0 has results. */
     int verdict = status;
-    mps_comm_bcast(&verdict, sizeof verdict);
+    from_root(size, &verdict, sizeof verdict);
     if (verdict != status && d.rank != 0)
         mpsim_errors_add(errs, NULL, 0, 0, NULL, "the run failed on MPI rank 0");
     status = verdict;
@@ -520,6 +537,18 @@ int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_option
     }
     *out = r;
     return MPSIM_OK;
+}
+
+int mpsim_run(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
+              mpsim_results **out, mpsim_errors *errs)
+{
+    return run_on(scenarios, n, opt, out, errs, 0);
+}
+
+int mps_run_local(mpsim_scenario *const *scenarios, size_t n, const mpsim_run_options *opt,
+                  mpsim_results **out, mpsim_errors *errs)
+{
+    return run_on(scenarios, n, opt, out, errs, 1);
 }
 
 int mpsim_static(mpsim_scenario *const *scenarios, size_t n, mpsim_results **out,

@@ -16,12 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
-
 #include "core/util.h"
 #include "random/stream.h"
 #include "random/stream_names.h"
 #include "sensitivity/model_sens.h"
+#include "sensitivity/model_share.h"
 
 typedef struct {
     mps_sens_pool *pool;
@@ -174,31 +173,53 @@ static int voi_slot(const mpsim_sensitivity *r, size_t d, size_t q)
     return -1;
 }
 
-/* NPV of every sample of alternative d: path j with each studied input at
- * u_jq, the coordinate of sample j of the Saltelli matrix A. */
-static int voi_npv(const mpsim_sensitivity *r, size_t d, mps_sens_pool *pool, const int *slot,
-                   double *nb, const volatile sig_atomic_t *cancel)
+typedef struct {
+    const mpsim_sensitivity *r;
+    mps_sens_pool *pool;
+    const int *slot;
+    uint64_t key;
+} voi_ctx;
+
+/* mps_sens_items_fn: the NPV of samples first .. first + count - 1. */
+static int voi_items(void *ctx, int t, uint64_t first, uint64_t count, double *out)
 {
-    const uint64_t n = r->samples, key = mps_key_sensitivity("saltelli/A");
-    const size_t k = r->voi_k, D = r->n;
-    const long long N = (long long)n;
-#pragma omp parallel for num_threads(pool->n_threads) schedule(dynamic, 64)
-    for (long long j = 0; j < N; j++) {
-        if (cancel != NULL && *cancel)
-            continue;
-        int t = omp_get_thread_num();
-        for (size_t q = 0; q < k; q++)
-            if (slot[q] >= 0) {
-                pool->ovr[t][slot[q]].mode = MPS_OVERRIDE_UNIT;
-                pool->ovr[t][slot[q]].value =
-                    mps_uniform_at(r->seed, (uint64_t)j, key, (uint32_t)q);
+    const voi_ctx *c = ctx;
+    mps_sens_pool *pool = c->pool;
+    for (uint64_t j = first; j < first + count; j++) {
+        for (size_t q = 0; q < c->r->voi_k; q++)
+            if (c->slot[q] >= 0) {
+                pool->ovr[t][c->slot[q]].mode = MPS_OVERRIDE_UNIT;
+                pool->ovr[t][c->slot[q]].value = mps_uniform_at(c->r->seed, j, c->key, (uint32_t)q);
             }
-        const mps_path_result *res = mps_path_run(pool->m, r->seed, (uint64_t)j, pool->ws[t]);
-        nb[(size_t)j * D + d] = res->metrics[MPSIM_M_NPV];
+        const mps_path_result *res = mps_path_run(pool->m, c->r->seed, j, pool->ws[t]);
+        out[j - first] = res->metrics[MPSIM_M_NPV];
     }
+    return MPSIM_OK;
+}
+
+/* NPV of every sample of alternative d: path j with each studied input at
+ * u_jq, the coordinate of sample j of the Saltelli matrix A; the samples
+ * shared out over MPI ranks and threads (model_share.h). */
+static int voi_npv(const mpsim_sensitivity *r, size_t d, mps_sens_pool *pool, const int *slot,
+                   double *nb, const volatile sig_atomic_t *cancel, mpsim_errors *errs)
+{
+    const uint64_t n = r->samples;
+    const size_t D = r->n;
+    double *v = mps_calloc((size_t)n + 1, sizeof *v);
+    /* Agreed first: the sharing is collective. */
+    if (mpsim_parallel_max(v == NULL)) {
+        free(v);
+        mpsim_errors_add(errs, NULL, 0, 0, NULL, "out of memory");
+        return MPSIM_ERR_FAIL;
+    }
+    voi_ctx c = {r, pool, slot, mps_key_sensitivity("saltelli/A")};
+    int st = mps_sens_share(n, 1, 64, pool->n_threads, voi_items, &c, v, cancel, errs);
+    for (uint64_t j = 0; st == MPSIM_OK && j < n; j++)
+        nb[(size_t)j * D + d] = v[j];
     for (int t = 0; t < pool->n_threads; t++)
         memset(pool->ovr[t], 0, (size_t)pool->n_slots * sizeof **pool->ovr);
-    return cancel != NULL && *cancel ? MPSIM_ERR_INTERRUPTED : MPSIM_OK;
+    free(v);
+    return st;
 }
 
 int mps_sens_voi(mpsim_sensitivity *r, mps_model *const *models, mps_sens_pool *pools,
@@ -223,7 +244,7 @@ int mps_sens_voi(mpsim_sensitivity *r, mps_model *const *models, mps_sens_pool *
     for (size_t d = 0; st == MPSIM_OK && d < D; d++) {
         for (size_t q = 0; q < k; q++)
             slot[q] = voi_slot(r, d, q);
-        st = voi_npv(r, d, &pools[d], slot, nb, cancel);
+        st = voi_npv(r, d, &pools[d], slot, nb, cancel, errs);
     }
     if (st == MPSIM_OK)
         st = mpsim_evpi(nb, (size_t)n, D, &r->evpi, errs);

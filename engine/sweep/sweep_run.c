@@ -6,9 +6,13 @@
  * and paths, so points share common random numbers.  A point whose values
  * make the scenario invalid is recorded as failed and the loop goes on.
  *
- * Under MPI every process runs this same loop and calls mpsim_run for
- * every point (the run spreads its paths over the processes); only the
- * writer (mpsim_sweep_is_writer) appends to the journal.
+ * Under MPI with K ranks the points still to run are dealt in rounds of
+ * K: point q of a round runs on rank q alone (mps_run_local, all its
+ * threads), then every rank receives the round's K records, bit for bit,
+ * and the writer (mpsim_sweep_is_writer) journals them in point order.
+ * When fewer than K points are left, each runs on all the ranks together
+ * (mpsim_run spreads its paths).  A point's results do not depend on where
+ * or how it ran, so the sweep file is the serial one for any K.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +20,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "run/comm.h"
+#include "run/run_local.h"
 #include "scenario/override.h"
 #include "sweep/sweep.h"
 
@@ -120,10 +126,11 @@ static int record_failed(mpsim_sweep_results *r, size_t p, const mpsim_errors *p
     return MPSIM_OK;
 }
 
-/* Runs point p into r.  MPSIM_OK when the point is recorded (done or
- * failed); MPSIM_ERR_INTERRUPTED or MPSIM_ERR_FAIL (with errs) otherwise. */
+/* Runs point p into r, on every rank together or (local) on this one
+ * alone.  MPSIM_OK when the point is recorded (done or failed);
+ * MPSIM_ERR_INTERRUPTED or MPSIM_ERR_FAIL (with errs) otherwise. */
 static int run_point(const mpsim_sweep *s, const mpsim_run_options *ropt, size_t p,
-                     mpsim_sweep_results *r, mpsim_errors *errs)
+                     mpsim_sweep_results *r, mpsim_errors *errs, int local)
 {
     size_t d = s->n_params;
     mps_override *ov = mps_calloc(d, sizeof *ov);
@@ -159,7 +166,8 @@ static int run_point(const mpsim_sweep *s, const mpsim_run_options *ropt, size_t
     if (rc == MPSIM_OK)
         rc = mpsim_batch_check(&scen, 1, ropt, &perr);
     if (rc == MPSIM_OK)
-        rc = mpsim_run(&scen, 1, ropt, &res, &perr);
+        rc = local ? mps_run_local(&scen, 1, ropt, &res, &perr)
+                   : mpsim_run(&scen, 1, ropt, &res, &perr);
     int out = MPSIM_OK;
     if (rc == MPSIM_OK) {
         record_ok(r, p, res);
@@ -186,6 +194,95 @@ static int run_point(const mpsim_sweep *s, const mpsim_run_options *ropt, size_t
     mpsim_errors_clear(&perr);
     free(ov);
     free(num);
+    return out;
+}
+
+/* A point's record as it travels between ranks: how its run ended
+ * (run_point's status), the point's status, its values (bit for bit) and
+ * its error text (the point's, or for MPSIM_ERR_FAIL the rank's errors). */
+enum {
+    X_OUTCOME = 0,
+    X_STATUS = 4,
+    X_VALUES = 8,
+    X_ERROR = X_VALUES + 8 * MPS_SWEEP_N_VALUES,
+    X_SIZE = X_ERROR + MPS_SWEEP_ERROR_MAX + 1
+};
+
+static void pack(unsigned char *x, int outcome, const mpsim_sweep_results *r, size_t p,
+                 const mpsim_errors *errs)
+{
+    memset(x, 0, X_SIZE);
+    int32_t o = outcome, st = r->status[p];
+    memcpy(x + X_OUTCOME, &o, 4);
+    memcpy(x + X_STATUS, &st, 4);
+    memcpy(x + X_VALUES, &r->values[p * MPS_SWEEP_N_VALUES], 8 * MPS_SWEEP_N_VALUES);
+    char *failure = outcome == MPSIM_ERR_FAIL ? error_text(errs) : NULL;
+    const char *text = outcome == MPSIM_ERR_FAIL ? (failure ? failure : "out of memory")
+                       : outcome == MPSIM_OK    ? r->error[p]
+                                                : "";
+    snprintf((char *)x + X_ERROR, MPS_SWEEP_ERROR_MAX + 1, "%s", text ? text : "");
+    free(failure);
+}
+
+static int32_t outcome_of(const unsigned char *x)
+{
+    int32_t o;
+    memcpy(&o, x + X_OUTCOME, 4);
+    return o;
+}
+
+/* Files another rank's record of point p into r.  MPSIM_ERR_FAIL when out
+ * of memory. */
+static int unpack(const unsigned char *x, mpsim_sweep_results *r, size_t p)
+{
+    int32_t st;
+    memcpy(&st, x + X_STATUS, 4);
+    char *text = mps_strdup((const char *)x + X_ERROR);
+    if (text == NULL)
+        return MPSIM_ERR_FAIL;
+    free(r->error[p]);
+    r->error[p] = text;
+    r->status[p] = st;
+    memcpy(&r->values[p * MPS_SWEEP_N_VALUES], x + X_VALUES, 8 * MPS_SWEEP_N_VALUES);
+    return MPSIM_OK;
+}
+
+/* Runs the round's points pts[0 .. k-1], pts[q] on rank q alone, and gives
+ * every rank all k records in r.  x: (k + 1) X_SIZE bytes of scratch;
+ * counts[q] = X_SIZE.  The same status on every rank: MPSIM_ERR_FAIL if
+ * any point met a failure not its own (or the exchange failed), else
+ * MPSIM_ERR_INTERRUPTED if any was stopped, else MPSIM_OK.  ran[q] says
+ * whether point q was recorded here; *short_here is set when this rank
+ * could not record one for want of memory (the caller agrees on it). */
+static int run_round(const mpsim_sweep *s, const mpsim_run_options *ropt, const size_t *pts,
+                     int k, mpsim_sweep_results *r, unsigned char *x, const size_t *counts,
+                     int *ran, int *short_here, mpsim_errors *errs)
+{
+    const int rank = mps_comm_rank();
+    pack(x, run_point(s, ropt, pts[rank], r, errs, 1), r, pts[rank], errs);
+    if (mps_comm_allgather(x, X_SIZE, x + X_SIZE, counts) != MPSIM_OK) {
+        mpsim_errors_add(errs, s->file, 0, 0, "", "MPI: exchanging the points' results failed");
+        return MPSIM_ERR_FAIL;
+    }
+    int out = MPSIM_OK;
+    for (int q = 0; q < k; q++) {
+        const unsigned char *xq = x + (size_t)(q + 1) * X_SIZE;
+        const int32_t o = outcome_of(xq);
+        ran[q] = o == MPSIM_OK;
+        if (o == MPSIM_OK && q != rank && unpack(xq, r, pts[q]) != MPSIM_OK) {
+            mpsim_errors_add(errs, s->file, 0, 0, "", "out of memory recording point %zu", pts[q]);
+            ran[q] = 0;
+            *short_here = 1;
+        }
+        if (o == MPSIM_ERR_FAIL) {
+            if (q != rank)
+                mpsim_errors_add(errs, s->file, 0, 0, "", "MPI rank %d: %s", q,
+                                 (const char *)xq + X_ERROR);
+            out = MPSIM_ERR_FAIL;
+        } else if (o != MPSIM_OK && out == MPSIM_OK) {
+            out = MPSIM_ERR_INTERRUPTED;
+        }
+    }
     return out;
 }
 
@@ -257,26 +354,62 @@ int mpsim_sweep_run(const mpsim_sweep *s, const mpsim_sweep_options *opt, mpsim_
     /* A resumed sweep says at once how far it had got. */
     if (done > 0 && opt->progress != NULL)
         opt->progress(opt->progress_ctx, done, total, failed);
+    /* The points still to run, in order; under MPI with K ranks, the
+     * scratch space of a round.  A rank short of memory says so in the
+     * agreement, before any round begins. */
+    const int k = mps_comm_size();
+    size_t *pending = mps_calloc(total - done + 1, sizeof *pending), n_pending = 0;
+    unsigned char *x = k > 1 ? mps_calloc((size_t)k + 1, X_SIZE) : NULL;
+    size_t *counts = k > 1 ? mps_calloc((size_t)k, sizeof *counts) : NULL;
+    int *ran = k > 1 ? mps_calloc((size_t)k, sizeof *ran) : NULL;
     int rc = MPSIM_OK;
-    for (size_t p = 0; p < s->n_points && rc == MPSIM_OK; p++) {
-        if (!mps_sweep_in_shard(p, opt->shard_index, opt->shard_count) || r->done[p])
-            continue;
+    if (mps_sweep_agree(pending == NULL || (k > 1 && (!x || !counts || !ran)))) {
+        mpsim_errors_add(errs, s->file, 0, 0, "", "out of memory preparing the sweep");
+        rc = MPSIM_ERR_FAIL;
+    }
+    for (int q = 0; rc == MPSIM_OK && q < k && counts; q++)
+        counts[q] = X_SIZE;
+    for (size_t p = 0; rc == MPSIM_OK && p < s->n_points; p++)
+        if (mps_sweep_in_shard(p, opt->shard_index, opt->shard_count) && !r->done[p])
+            pending[n_pending++] = p;
+    for (size_t i = 0; i < n_pending && rc == MPSIM_OK;) {
         if (mps_sweep_agree(opt->cancel != NULL && *opt->cancel)) {
             rc = MPSIM_ERR_INTERRUPTED;
             break;
         }
-        rc = run_point(s, &ropt, p, r, errs);
-        if (rc != MPSIM_OK)
-            break;
-        r->done[p] = 1;
-        done++;
-        failed += r->status[p] == 1;
-        int jrc = j != NULL && writer ? mps_journal_append(j, r, p, errs) : MPSIM_OK;
-        if (mps_sweep_agree(jrc != MPSIM_OK))
+        /* A round of K points, one a rank; or, for the last few, one
+         * point on every rank. */
+        const int dealt = k > 1 && n_pending - i >= (size_t)k;
+        const size_t *pts = pending + i;
+        int one = 1, *rec = dealt ? ran : &one, short_here = 0;
+        if (dealt) {
+            rc = run_round(s, &ropt, pts, k, r, x, counts, ran, &short_here, errs);
+        } else {
+            rc = run_point(s, &ropt, pts[0], r, errs, 0);
+            if (rc != MPSIM_OK)
+                break; /* the same on every rank: a collective run agrees */
+        }
+        int jrc = MPSIM_OK;
+        for (int q = 0; q < (dealt ? k : 1); q++) {
+            if (!rec[q])
+                continue;
+            const size_t p = pts[q];
+            r->done[p] = 1;
+            done++;
+            failed += r->status[p] == 1;
+            if (j != NULL && writer && jrc == MPSIM_OK)
+                jrc = mps_journal_append(j, r, p, errs);
+            if (opt->progress != NULL)
+                opt->progress(opt->progress_ctx, done, total, failed);
+        }
+        i += dealt ? (size_t)k : 1;
+        if (mps_sweep_agree(jrc != MPSIM_OK || short_here))
             rc = jrc != MPSIM_OK ? jrc : MPSIM_ERR_FAIL;
-        if (opt->progress != NULL)
-            opt->progress(opt->progress_ctx, done, total, failed);
     }
+    free(pending);
+    free(x);
+    free(counts);
+    free(ran);
     mps_journal_close(j);
     if (rc == MPSIM_ERR_INTERRUPTED) {
         *out = r;
