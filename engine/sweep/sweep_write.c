@@ -71,6 +71,12 @@ static void write_sweep(mps_h5w *w, hid_t file, const mpsim_sweep_results *r)
     hid_t mea = mps_h5w_scale(w, g, "measure", MPS_T_STR, MPS_N_HEADLINE, mps_headline_names,
                               "headline measure of each point (docs/sweeps.md)", NULL);
     hsize_t d1 = r->n_params;
+    /* The list of parameters under its documented name; `parameter` is the
+     * same list as the dimension scale that netCDF readers need. */
+    mps_h5w_data(w, g, "parameters", MPS_T_STR, 1, &d1, r->param_path,
+                 "key path of each varied input (scenario-format.md), in the sweep file's "
+                 "order",
+                 NULL, &par);
     mps_h5w_data(w, g, "minimum", MPS_T_F64, 1, &d1, r->param_min,
                  "lower end of each parameter's range (lhs, sobol); NaN for grid", NULL, &par);
     mps_h5w_data(w, g, "maximum", MPS_T_F64, 1, &d1, r->param_max,
