@@ -1,5 +1,5 @@
 /*
- * The sensitivity analysis of scenarios (issue 9, stage 2; docs/sensitivity.md
+ * The sensitivity analysis of scenarios (docs/sensitivity.md
  * "The portfolio model"): the adapter between the model-independent library
  * of this folder (Sobol' indices, switching values, value of information)
  * and the path simulator.
