@@ -7,24 +7,9 @@
 # there is nothing to check.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/h5same.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mpi.bash"
 
-ENV_FILE="$(dirname "$MPSIM")/mpi-tests.env"
-if [ ! -f "$ENV_FILE" ]; then
-  echo "mpi_sensitivity.sh: a serial build (no $ENV_FILE): nothing to check"
-  exit 0
-fi
-source "$ENV_FILE"
-SERIAL="$MPSIM_SERIAL_BINARY"
-if [ ! -x "$SERIAL" ]; then
-  echo "FAIL: the serial build's mpsim ($SERIAL) is missing: build it (scripts/test.sh builds" \
-       "build/ before build/mpi) or configure with -DMPSIM_SERIAL_BINARY=..." >&2
-  exit 1
-fi
-command -v h5dump >/dev/null 2>&1 || { echo "FAIL: h5dump (hdf5-tools) is needed" >&2; exit 1; }
-
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
-MPIRUN=("${MPSIM_MPIEXEC:-mpirun}" --oversubscribe --bind-to none)
+mpi_setup mpi_sensitivity.sh
 D="$SRC/tests/data/sensitivity"
 
 # serial NAME ARGS...: the serial build's analysis into $CWD/NAME.h5.

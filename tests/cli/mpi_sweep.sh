@@ -7,24 +7,9 @@
 # serial build there is nothing to check.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/sweep.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mpi.bash"
 
-ENV_FILE="$(dirname "$MPSIM")/mpi-tests.env"
-if [ ! -f "$ENV_FILE" ]; then
-  echo "mpi_sweep.sh: a serial build (no $ENV_FILE): nothing to check"
-  exit 0
-fi
-source "$ENV_FILE"
-SERIAL="$MPSIM_SERIAL_BINARY"
-if [ ! -x "$SERIAL" ]; then
-  echo "FAIL: the serial build's mpsim ($SERIAL) is missing: build it (scripts/test.sh builds" \
-       "build/ before build/mpi) or configure with -DMPSIM_SERIAL_BINARY=..." >&2
-  exit 1
-fi
-have_h5dump || { echo "FAIL: h5dump (hdf5-tools) is needed" >&2; exit 1; }
-
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
-MPIRUN=("${MPSIM_MPIEXEC:-mpirun}" --oversubscribe --bind-to none)
+mpi_setup mpi_sweep.sh
 
 # The sweep files are read relative to $SRC, so that failed points' error
 # texts (which name the base scenario by path) are the same in every run.
