@@ -32,38 +32,6 @@
 
 /* ------------------------------------------------------------ fixtures */
 
-/* Two scenarios (a batch: the second is compared with the first), with a
- * BCR that is sometimes undefined (NaN per path) and plenty of spread. */
-static const char *yaml_a =
-    "mpsim: 1\n"
-    "name: stream-a\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.05}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
-static const char *yaml_b =
-    "mpsim: 1\n"
-    "name: stream-b\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.0}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
 /* More than one round of the driver (16384 paths), the last one short. */
 enum { PATHS = 20000 };
 #define SEED UINT64_C(20250101)
@@ -78,8 +46,8 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->s[0] = mps_test_load(yaml_a);
-    f->s[1] = mps_test_load(yaml_b);
+    f->s[0] = mps_test_load(mps_test_yaml_pair[0]);
+    f->s[1] = mps_test_load(mps_test_yaml_pair[1]);
     f->names[0] = mpsim_scenario_name(f->s[0]);
     f->names[1] = mpsim_scenario_name(f->s[1]);
     f->dir = mps_test_tmpdir();
@@ -238,8 +206,8 @@ static void test_cli_equals_library(void **state)
         skip(); /* the command line is not built (a partial build) */
     char *ya = path_in(f, "a.yaml"), *yb = path_in(f, "b.yaml");
     char *cli = path_in(f, "cli.h5"), *lib = path_in(f, "lib.h5");
-    write_text(ya, yaml_a);
-    write_text(yb, yaml_b);
+    write_text(ya, mps_test_yaml_pair[0]);
+    write_text(yb, mps_test_yaml_pair[1]);
     char *argv[] = {MPSIM_BINARY, "run", ya, yb, "--paths", "20000", "--seed", "20250101",
                     "--threads", "2", "--keep-paths", "--quiet", "-o", cli, NULL};
     const int argc = (int)(sizeof argv / sizeof argv[0]) - 1;
@@ -292,7 +260,7 @@ static void check_level(fixture *f, int level, int nfilters)
     mpsim_errors_clear(&e);
     hid_t file = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(file >= 0);
-    hid_t g = H5Gopen2(file, "/scenarios/stream-b/paths", H5P_DEFAULT);
+    hid_t g = H5Gopen2(file, "/scenarios/pair-b/paths", H5P_DEFAULT);
     assert_true(g >= 0);
     char text[64] = "";
     cmp_attr_string(g, "compression", text, sizeof text);

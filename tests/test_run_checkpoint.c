@@ -21,37 +21,6 @@
 
 #include "test_support.h"
 
-/* Two small scenarios that differ, so the batch has a comparison. */
-static const char *yaml_a =
-    "mpsim: 1\n"
-    "name: ckpt-a\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.05}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
-static const char *yaml_b =
-    "mpsim: 1\n"
-    "name: ckpt-b\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.0}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
 /* Five rounds of 16,384 paths, the last one short. */
 enum { PATHS = 70000, ROUND = 64 * 256 };
 
@@ -69,8 +38,8 @@ static int setup(void **state)
     f->side = malloc(len);
     snprintf(f->ckpt, len, "%s/run.ckpt", f->dir);
     snprintf(f->side, len, "%s/run.ckpt.paths", f->dir);
-    f->s[0] = mps_test_load(yaml_a);
-    f->s[1] = mps_test_load(yaml_b);
+    f->s[0] = mps_test_load(mps_test_yaml_pair[0]);
+    f->s[1] = mps_test_load(mps_test_yaml_pair[1]);
     *state = f;
     return 0;
 }

@@ -15,36 +15,6 @@
 
 #include "test_support.h"
 
-static const char *yaml_a =
-    "mpsim: 1\n"
-    "name: sink-a\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.05}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
-static const char *yaml_b =
-    "mpsim: 1\n"
-    "name: sink-b\n"
-    "base_year: 2025\n"
-    "horizon: 20\n"
-    "funding: {churn: 0.0}\n"
-    "missions:\n"
-    "  - id: m1\n"
-    "    projects:\n"
-    "      - id: a\n"
-    "        category: RDEL\n"
-    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
-    "        stages: [{after: 1, p: 0.7}]\n"
-    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n";
-
 /* What the sink saw: per scenario, the next path expected and a copy of
  * every metric, path-major. */
 typedef struct {
@@ -77,7 +47,7 @@ static int sink(void *ctx, size_t k, uint64_t first, uint64_t n, const double *m
 static void run_with_sink(uint64_t paths, int threads, sink_log *log, mpsim_results **out,
                           int expect)
 {
-    mpsim_scenario *s[2] = {mps_test_load(yaml_a), mps_test_load(yaml_b)};
+    mpsim_scenario *s[2] = {mps_test_load(mps_test_yaml_pair[0]), mps_test_load(mps_test_yaml_pair[1])};
     memset(log->next, 0, sizeof log->next);
     log->calls = 0;
     log->paths = paths;
@@ -152,7 +122,7 @@ static void test_sink_error_stops_the_run(void **state)
 static void test_keep_paths_never_streamed(void **state)
 {
     (void)state;
-    mpsim_scenario *s = mps_test_load(yaml_a);
+    mpsim_scenario *s = mps_test_load(mps_test_yaml_pair[0]);
     mpsim_run_options o;
     memset(&o, 0, sizeof o);
     o.paths = 3000;

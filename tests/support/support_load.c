@@ -54,3 +54,31 @@ int mps_test_errors_have(const mpsim_errors *e, const char *key_path, const char
     mpsim_errors_print(e, stderr);
     return 0;
 }
+
+const char *const mps_test_yaml_pair[2] = {
+    "mpsim: 1\n"
+    "name: pair-a\n"
+    "base_year: 2025\n"
+    "horizon: 20\n"
+    "funding: {churn: 0.05}\n"
+    "missions:\n"
+    "  - id: m1\n"
+    "    projects:\n"
+    "      - id: a\n"
+    "        category: RDEL\n"
+    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
+    "        stages: [{after: 1, p: 0.7}]\n"
+    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n",
+    "mpsim: 1\n"
+    "name: pair-b\n"
+    "base_year: 2025\n"
+    "horizon: 20\n"
+    "funding: {churn: 0.0}\n"
+    "missions:\n"
+    "  - id: m1\n"
+    "    projects:\n"
+    "      - id: a\n"
+    "        category: RDEL\n"
+    "        cost: {profile: [10, 20], overrun: {dist: lognormal, median: 1.1, p90: 1.6}}\n"
+    "        stages: [{after: 1, p: 0.7}]\n"
+    "        benefits: {annual: {dist: lognormal, median: 8, p90: 20}, lag: 1, ramp: 2}\n"};

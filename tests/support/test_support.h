@@ -10,6 +10,12 @@
 
 #include "mpsim.h"
 
+/** Two small scenarios, pair-a and pair-b, that differ only in their
+ *  churn (0.05 and 0): a batch of them has a comparison, gates make the BCR
+ *  sometimes undefined (NaN per path), and lognormal overruns and benefits
+ *  give plenty of spread.  For the run driver's and output tests. */
+extern const char *const mps_test_yaml_pair[2];
+
 /** Loads a scenario from a YAML string; fails the test (printing the
  *  errors) if it does not load. */
 mpsim_scenario *mps_test_load(const char *yaml);
